@@ -1,0 +1,69 @@
+"""Read and write every reply of the SMSC sender-ID API (``senders.php``) in all four fmts.
+
+>>> import smsc_wire as sw
+>>> key = sw.Key(fmt=0, operation="get", all=True)
+>>> reply = sw.decode(b"name = Shop, Inc, status = 1, id = 42", key)
+>>> reply[0].name, reply[0].status
+('Shop, Inc', <SenderStatus.APPROVED: 1>)
+>>> print(sw.encode(reply, sw.Key(fmt=1, operation="get", all=True)))
+Shop, Inc,1,42
+"""
+
+from ._api import DEFAULT_MAX_SIZE, decode, encode
+from ._codes import ErrorCode, OperatorStatus, SenderStatus
+from ._errors import (
+    EncodeError,
+    InputTooLargeError,
+    ServerError,
+    SmscWireError,
+    UnsupportedCharsetError,
+    UnsupportedKeyError,
+    WireFormatError,
+)
+from ._key import Key, Operation
+from ._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+)
+from ._registry import Codec, Registry, registry
+from ._shape import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "MAX_UINT",
+    "OPERATOR_FIELDS",
+    "OPERATOR_FIELDS_JSON",
+    "Codec",
+    "EncodeError",
+    "ErrorCode",
+    "ErrorReply",
+    "InputTooLargeError",
+    "Key",
+    "Ok",
+    "OperatorStatus",
+    "OperatorValue",
+    "Operators",
+    "Operation",
+    "Registry",
+    "Reply",
+    "Sender",
+    "SenderAdded",
+    "SenderList",
+    "SenderStatus",
+    "ServerError",
+    "SmscWireError",
+    "UnsupportedCharsetError",
+    "UnsupportedKeyError",
+    "WireFormatError",
+    "decode",
+    "encode",
+    "registry",
+]

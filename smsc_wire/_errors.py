@@ -1,0 +1,140 @@
+"""The library's exceptions, and the one place where a position becomes line, column and excerpt.
+
+Strategy (after h11 and tomli): codecs raise the private :class:`DecodeFailure` with a reason and a
+character position in the decoded text; :func:`smsc_wire.decode` is the single boundary that turns
+it into a :class:`WireFormatError` naming the key, the line, the column, the offset in the caller's
+own input (bytes or characters) and an excerpt. No exception of lark, lxml or orjson gets past a
+codec: each codec translates them into a ``DecodeFailure``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from ._key import Key
+    from ._models import ErrorReply
+
+_EXCERPT_RADIUS: Final = 30
+
+
+class SmscWireError(Exception):
+    """Base of every exception this library raises on purpose."""
+
+
+class WireFormatError(SmscWireError, ValueError):
+    """A body that is not a valid reply under the key it was decoded with.
+
+    ``line`` and ``column`` are 1-based (the column counts characters); ``offset`` is 0-based and
+    indexes the input as the caller gave it: a byte offset for ``bytes``, a character offset for
+    ``str``. Each is ``None`` where it does not apply. ``reason`` is the message without the key
+    and position; ``excerpt`` the input around the position.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        key: Key | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.key = key
+        self.line = line
+        self.column = column
+        self.offset = offset
+        self.excerpt = excerpt
+        message = reason if key is None else f"{key}: {reason}"
+        if line is not None:
+            message += f" (at line {line}, column {column})"
+        if excerpt is not None:
+            message += f": {excerpt!r}"
+        super().__init__(message)
+
+
+class InputTooLargeError(WireFormatError):
+    """A body over the size limit, rejected before any parsing (SPEC D11)."""
+
+    def __init__(self, size: int, limit: int, *, unit: str, key: Key | None = None) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            f"input of {size} {unit} is over the limit of {limit} (max_size)", key=key, offset=limit
+        )
+
+
+class EncodeError(SmscWireError, ValueError):
+    """A model that cannot be written under the key without changing its meaning (SPEC D8)."""
+
+    def __init__(self, reason: str, *, key: Key | None = None) -> None:
+        self.reason = reason
+        self.key = key
+        super().__init__(reason if key is None else f"{key}: {reason}")
+
+
+class UnsupportedKeyError(SmscWireError, LookupError):
+    """A key for which no codec is registered (SPEC D1)."""
+
+    def __init__(self, key: object, reason: str) -> None:
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{key}: {reason}")
+
+    def __str__(self) -> str:
+        # LookupError would otherwise render its argument with repr().
+        return str(self.args[0])
+
+
+class UnsupportedCharsetError(SmscWireError, LookupError):
+    """A ``charset`` that names no text encoding Python knows."""
+
+    def __init__(self, charset: str) -> None:
+        self.charset = charset
+        super().__init__(f"unknown charset {charset!r}: expected a text encoding such as utf-8, "
+                         "windows-1251 or koi8-r")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ServerError(SmscWireError):
+    """The server's error reply, raised by :meth:`ErrorReply.raise_for_error`."""
+
+    def __init__(self, reply: ErrorReply) -> None:
+        self.reply = reply
+        self.code = reply.code
+        self.description = reply.description
+        name = getattr(reply.code, "name", None)
+        label = f"error {int(reply.code)}" + (f" ({name})" if name else "")
+        super().__init__(label if reply.description is None else f"{label}: {reply.description}")
+
+
+class DecodeFailure(Exception):
+    """Raised inside codecs: ``reason`` at character ``pos`` of the decoded text (or ``None``)."""
+
+    def __init__(self, reason: str, pos: int | None = None) -> None:
+        super().__init__(reason, pos)
+        self.reason = reason
+        self.pos = pos
+
+
+def locate(text: str, pos: int) -> tuple[int, int, str]:
+    """Line, column (both 1-based) and an excerpt of the line around character ``pos``."""
+    pos = max(0, min(pos, len(text)))
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    if line_end == -1:
+        line_end = len(text)
+    if line_end > line_start and text[line_end - 1] == "\r":
+        line_end -= 1
+    start = max(line_start, pos - _EXCERPT_RADIUS)
+    end = min(line_end, max(pos, start) + _EXCERPT_RADIUS)
+    excerpt = text[start:end]
+    if start > line_start:
+        excerpt = "…" + excerpt
+    if end < line_end:
+        excerpt += "…"
+    return text.count("\n", 0, pos) + 1, pos - line_start + 1, excerpt

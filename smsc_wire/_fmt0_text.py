@@ -1,0 +1,197 @@
+"""fmt 0: the ``name = S, id = I`` text replies (SPEC §2-§5, D5-D8).
+
+Strategy: ``grammars/fmt0.lark`` defines the format; the parser built from it calls the methods of
+:class:`_Build` as each rule completes, so values are made during the parse. Encoding writes the
+documented lines directly and refuses the few names and values that the grammar would read back
+differently (SPEC D8).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final
+
+from ._codes import error_code, sender_status
+from ._errors import DecodeFailure, EncodeError
+from ._grammar import GrammarParser
+from ._key import Key, Operation
+from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._shape import (
+    OPERATOR_FIELDS,
+    RESERVED_FIELDS,
+    added_id_of,
+    check_text,
+    error_of,
+    ok_of,
+    operator_value,
+    ordered_operators,
+    parse_uint,
+    senders_of,
+)
+
+if TYPE_CHECKING:
+    from lark import Token
+
+
+_TERMINALS: Final = {
+    "NAME_BEFORE_ID": "a sender name followed by ', id = <id>' at the end of the line",
+    "NAME_BEFORE_STATUS": "a sender name followed by ', status = <status>, id = <id>' at the end "
+    "of the line",
+    "NAME_BEFORE_FIELD": "a sender name",
+    "OPERATOR_FIELD": "', <operator> = <status>'",
+    "DESCRIPTION": "a description closed by ')' at the end of the line",
+    "UINT": "an unsigned integer",
+    "_NL": "a line ending",
+}
+
+# SPEC D8: with operators=1 the name ends at the first `, <word> = `, so neither a name nor a raw
+# operator value may hold one; field names are lower-case words.
+_FIELD_START: Final = re.compile(r", [a-z0-9_]+ = ")
+_FIELD_NAME: Final = re.compile(r"[a-z0-9_]+")
+
+
+def _uint(token: Token, what: str) -> int:
+    return parse_uint(token, token.start_pos, what)
+
+
+def _list(items: list[Sender | ErrorReply]) -> SenderList | ErrorReply:
+    if items and isinstance(items[0], ErrorReply):
+        return items[0]
+    return SenderList(items)  # type: ignore[arg-type]
+
+
+def _operators(fields: list[Token]) -> Operators:
+    parsed: dict[str, OperatorValue] = {}
+    for field in fields:
+        name, _, raw = field[2:].partition(" = ")
+        pos = field.start_pos or 0
+        if name in RESERVED_FIELDS:
+            raise DecodeFailure(f"field {name!r} is not allowed here for this key", pos + 2)
+        if name in parsed:
+            raise DecodeFailure(f"field {name!r} appears twice", pos + 2)
+        parsed[name] = operator_value(raw, pos + 5 + len(name))
+    return Operators._adopt(parsed)
+
+
+class _Build:
+    """Rule callbacks of ``fmt0.lark``: each returns the model of the rule just parsed."""
+
+    def get_plain(self, items: list[Sender | ErrorReply]) -> SenderList | ErrorReply:
+        return _list(items)
+
+    get_status = get_operators = get_status_operators = get_plain
+
+    def added(self, items: list[Token | ErrorReply]) -> SenderAdded | ErrorReply:
+        item = items[0]
+        if isinstance(item, ErrorReply):
+            return item
+        return SenderAdded(_uint(item, "id"))
+
+    def ok(self, items: list[ErrorReply]) -> Ok | ErrorReply:
+        return items[0] if items else Ok()
+
+    def error_reply(self, items: list[Token]) -> ErrorReply:
+        code, description = items
+        return ErrorReply(error_code(_uint(code, "error code")), str(description[:-1]))
+
+    def plain(self, items: list[Token]) -> Sender:
+        name, id_ = items
+        return Sender(str(name), _uint(id_, "id"))
+
+    def status(self, items: list[Token]) -> Sender:
+        name, status, id_ = items
+        return Sender(str(name), _uint(id_, "id"), sender_status(_uint(status, "status")))
+
+    def operators(self, items: list[Token]) -> Sender:
+        return Sender(str(items[0]), _uint(items[-1], "id"), None, _operators(items[1:-1]))
+
+    def status_operators(self, items: list[Token]) -> Sender:
+        status = sender_status(_uint(items[1], "status"))
+        return Sender(str(items[0]), _uint(items[-1], "id"), status, _operators(items[2:-1]))
+
+
+PARSER: Final = GrammarParser(
+    "fmt0.lark",
+    ["get_plain", "get_status", "get_operators", "get_status_operators", "added", "ok"],
+    _Build,
+    _TERMINALS,
+)
+
+
+class TextCodec:
+    """The fmt 0 codec of one key."""
+
+    __slots__ = ("_start", "key")
+
+    def __init__(self, key: Key) -> None:
+        self.key = key
+        if key.operation is Operation.GET:
+            self._start = "get_" + {
+                (False, False): "plain",
+                (True, False): "status",
+                (False, True): "operators",
+                (True, True): "status_operators",
+            }[key.all, key.operators]
+        else:
+            self._start = "added" if key.operation is Operation.ADD else "ok"
+
+    def decode(self, text: str) -> Reply:
+        reply: Reply = PARSER.parse(text, self._start)
+        return reply
+
+    def encode(self, reply: Reply) -> str:
+        key = self.key
+        if isinstance(reply, ErrorReply):
+            description = error_of(reply, key, description=True)
+            check_text(description, "description", key, allow_empty=True)
+            return f"ERROR = {int(reply.code)} ({description})"
+        if key.operation is Operation.ADD:
+            return f"ID = {added_id_of(reply, key)}"
+        if key.operation is not Operation.GET:
+            ok_of(reply, key)
+            return "OK"
+        return "\n".join(self._lines(senders_of(reply, key)))
+
+    def _lines(self, senders: SenderList) -> Iterator[str]:
+        key = self.key
+        for i, sender in enumerate(senders):
+            head = f"name = {sender.name}"
+            if key.all:
+                head += f", status = {int(sender.status)}"  # type: ignore[arg-type]
+            if not key.operators:
+                yield f"{head}, id = {sender.id}"
+                continue
+            if _FIELD_START.search(sender.name):
+                raise EncodeError(
+                    f"senders[{i}].name {sender.name!r} holds ', <word> = ', which fmt 0 with "
+                    "operators=1 would read as the start of a field (SPEC D8)",
+                    key=key,
+                )
+            assert sender.operators is not None
+            fields = [head]
+            for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
+                where = f"senders[{i}].operators[{name!r}]"
+                if not _FIELD_NAME.fullmatch(name):
+                    raise EncodeError(
+                        f"{where}: fmt 0 field names are lower-case letters, digits and '_'",
+                        key=key,
+                    )
+                if isinstance(value, str):
+                    if _FIELD_START.search(value):
+                        raise EncodeError(
+                            f"{where}: the text {value!r} would not read back in fmt 0", key=key
+                        )
+                    fields.append(f"{name} = {value}")
+                else:
+                    fields.append(f"{name} = {int(value)}")
+            fields.append(f"id = {sender.id}")
+            yield ", ".join(fields)
+
+
+def codecs() -> Iterator[tuple[Key, TextCodec]]:
+    for op in Operation:
+        flags = [(a, o) for a in (False, True) for o in (False, True)]
+        for all_, operators in flags if op is Operation.GET else [(False, False)]:
+            key = Key(0, op, all_, operators)
+            yield key, TextCodec(key)

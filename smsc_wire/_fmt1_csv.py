@@ -1,0 +1,109 @@
+"""fmt 1: the comma-separated replies (SPEC §2-§5, D1, D5-D8).
+
+Strategy: ``grammars/fmt1.lark`` defines the format and :class:`_Build` makes the models while it
+parses. The numeric fields are found from the end of each line, so a name may hold commas and needs
+no quoting; fmt 1 has no ``operators=1`` form (SPEC D1) and its error reply has no description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final
+
+from ._codes import error_code, sender_status
+from ._grammar import GrammarParser
+from ._key import Key, Operation
+from ._models import ErrorReply, Ok, Reply, Sender, SenderAdded, SenderList
+from ._shape import added_id_of, error_of, ok_of, parse_uint, senders_of
+
+if TYPE_CHECKING:
+    from lark import Token
+
+_TERMINALS: Final = {
+    "NAME_BEFORE_ID": "a sender name followed by ',<id>' at the end of the line",
+    "NAME_BEFORE_STATUS": "a sender name followed by ',<status>,<id>' at the end of the line",
+    "ERROR_CODE": "'0,-<code>'",
+    "UINT": "an unsigned integer",
+    "_NL": "a line ending",
+}
+
+
+def _uint(token: Token, what: str) -> int:
+    return parse_uint(token, token.start_pos, what)
+
+
+class _Build:
+    """Rule callbacks of ``fmt1.lark``: each returns the model of the rule just parsed."""
+
+    def get_plain(self, items: list[Sender | ErrorReply]) -> SenderList | ErrorReply:
+        if items and isinstance(items[0], ErrorReply):
+            return items[0]
+        return SenderList(items)  # type: ignore[arg-type]
+
+    get_status = get_plain
+
+    def added(self, items: list[Token | ErrorReply]) -> SenderAdded | ErrorReply:
+        item = items[0]
+        if isinstance(item, ErrorReply):
+            return item
+        return SenderAdded(_uint(item, "id"))
+
+    def ok(self, items: list[ErrorReply]) -> Ok | ErrorReply:
+        return items[0] if items else Ok()
+
+    def error_reply(self, items: list[Token]) -> ErrorReply:
+        (token,) = items
+        code = parse_uint(token[3:], (token.start_pos or 0) + 3, "error code")
+        return ErrorReply(error_code(code), None)
+
+    def plain(self, items: list[Token]) -> Sender:
+        name, id_ = items
+        return Sender(str(name), _uint(id_, "id"))
+
+    def status(self, items: list[Token]) -> Sender:
+        name, status, id_ = items
+        return Sender(str(name), _uint(id_, "id"), sender_status(_uint(status, "status")))
+
+
+PARSER: Final = GrammarParser(
+    "fmt1.lark", ["get_plain", "get_status", "added", "ok"], _Build, _TERMINALS
+)
+
+
+class CsvCodec:
+    """The fmt 1 codec of one key."""
+
+    __slots__ = ("_start", "key")
+
+    def __init__(self, key: Key) -> None:
+        self.key = key
+        if key.operation is Operation.GET:
+            self._start = "get_status" if key.all else "get_plain"
+        else:
+            self._start = "added" if key.operation is Operation.ADD else "ok"
+
+    def decode(self, text: str) -> Reply:
+        reply: Reply = PARSER.parse(text, self._start)
+        return reply
+
+    def encode(self, reply: Reply) -> str:
+        key = self.key
+        if isinstance(reply, ErrorReply):
+            error_of(reply, key, description=False)
+            return f"0,-{int(reply.code)}"
+        if key.operation is Operation.ADD:
+            return str(added_id_of(reply, key))
+        if key.operation is not Operation.GET:
+            ok_of(reply, key)
+            return "OK"
+        senders = senders_of(reply, key)
+        if key.all:
+            return "\n".join(f"{s.name},{int(s.status)},{s.id}" for s in senders)  # type: ignore[arg-type]
+        return "\n".join(f"{s.name},{s.id}" for s in senders)
+
+
+def codecs() -> Iterator[tuple[Key, CsvCodec]]:
+    for op in Operation:
+        for all_ in (False, True) if op is Operation.GET else (False,):
+            key = Key(1, op, all_)
+            yield key, CsvCodec(key)

@@ -1,0 +1,341 @@
+"""fmt 2: the XML replies (SPEC §2-§5, D6-D8, D11).
+
+Strategy: one hardened lxml parser per thread (no DTD, no entities, no network, no huge trees),
+always fed UTF-8 with the encoding forced, so the caller's charset wins over any XML declaration
+(SPEC D10). A parse that succeeds is then checked against the key's shape element by element:
+anything XML allows but the reply does not define (a DOCTYPE, a comment, a processing instruction,
+an unknown element or attribute, text where none belongs) is a format error (SPEC D6, D11).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final
+
+from ._codes import error_code, sender_status
+from ._errors import DecodeFailure, EncodeError
+from ._key import Key, Operation
+from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._shape import (
+    OPERATOR_FIELDS,
+    RESERVED_FIELDS,
+    added_id_of,
+    error_of,
+    ok_of,
+    operator_value,
+    ordered_operators,
+    parse_uint,
+    senders_of,
+)
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+_WHITESPACE: Final = " \t\r\n"
+_DIGITS: Final = re.compile(r"[0-9]+")
+_NOT_XML_CHAR: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES: Final = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+     "\r": "&#13;"}
+)  # fmt: skip
+# An attribute name that lxml writes and reads back unchanged: no namespace prefix, no xml*.
+_ATTR_NAME: Final = re.compile(r"(?!(?i:xml))[^\W\d][\w.-]*")
+
+_MARKERS: Final = {"a comment": "<!--", "a processing instruction": "<?", "an entity reference": "&"}
+
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    # lxml parsers keep state between parses and must not be shared between threads.
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        from lxml import etree
+
+        parser = etree.XMLParser(
+            encoding="utf-8",
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=False,
+            remove_pis=False,
+            strip_cdata=True,
+            collect_ids=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+def _line_start(text: str, line: int) -> int:
+    pos = 0
+    for _ in range(line - 1):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return len(text)
+    return pos
+
+
+def _parse(text: str) -> etree._Element:
+    from lxml import etree
+
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DecodeFailure("a lone surrogate is not a character", exc.start) from None
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        pos = _line_start(text, line) + max(column - 1, 0) if line else None
+        message = (exc.msg or "not well-formed").split(", line ")[0]
+        raise DecodeFailure(f"not well-formed XML: {message}", pos) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise DecodeFailure("a DOCTYPE is not allowed (SPEC D11)", text.find("<!"))
+    for sibling in (root.getprevious(), root.getnext()):
+        if sibling is not None:
+            raise DecodeFailure(f"{_what(sibling)} is not allowed outside the root element",
+                                _pos(text, sibling))
+    return root
+
+
+def _what(node: etree._Element) -> str:
+    from lxml import etree
+
+    tag = node.tag
+    if tag is etree.Comment:
+        return "a comment"
+    if tag is etree.ProcessingInstruction:
+        return "a processing instruction"
+    if tag is etree.Entity:
+        return "an entity reference"
+    return f"element <{tag}>"
+
+
+def _pos(text: str, node: etree._Element) -> int | None:
+    """Where ``node`` starts in ``text``: lxml gives only its line, so find its tag there."""
+    line = node.sourceline
+    if line is None:
+        return None
+    start = _line_start(text, line)
+    marker = "<" + node.tag if isinstance(node.tag, str) else _MARKERS.get(_what(node), "<")
+    # Count the earlier siblings of the same kind that start on the same line.
+    nth = 0
+    for sibling in node.itersiblings(preceding=True):
+        if sibling.sourceline != line:
+            break
+        if sibling.tag == node.tag:
+            nth += 1
+    pos = start - 1
+    for _ in range(nth + 1):
+        found = text.find(marker, pos + 1)
+        if found == -1:
+            return start
+        pos = found
+    return pos
+
+
+def _attr_pos(text: str, node: etree._Element, name: str) -> int | None:
+    pos = _pos(text, node)
+    if pos is None:
+        return None
+    found = text.find(name + "=", pos)
+    return pos if found == -1 else found
+
+
+def _text_pos(text: str, node: etree._Element) -> int | None:
+    pos = _pos(text, node)
+    if pos is None:
+        return None
+    found = text.find(">", pos)
+    return pos if found == -1 else found + 1
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip(_WHITESPACE)
+
+
+def _no_attributes(text: str, node: etree._Element) -> None:
+    for name in node.attrib:
+        raise DecodeFailure(f"<{node.tag}> has no attribute {name!r}", _attr_pos(text, node, name))
+
+
+def _children(text: str, node: etree._Element) -> list[etree._Element]:
+    """The child elements of ``node``, which may be separated only by whitespace."""
+    if not _blank(node.text):
+        raise DecodeFailure(f"<{node.tag}> holds text where elements belong", _text_pos(text, node))
+    children = list(node)
+    for child in children:
+        if not isinstance(child.tag, str):
+            raise DecodeFailure(f"{_what(child)} is not allowed", _pos(text, child))
+        if not _blank(child.tail):
+            raise DecodeFailure(f"text after </{child.tag}> is not allowed", _pos(text, child))
+    return children
+
+
+def _leaf_text(text: str, node: etree._Element) -> str:
+    """The text of an element that may hold text only."""
+    for child in node:
+        raise DecodeFailure(f"{_what(child)} is not allowed inside <{node.tag}>", _pos(text, child))
+    return node.text or ""
+
+
+def _uint(text: str, value: str, what: str, pos: int | None) -> int:
+    if not _DIGITS.fullmatch(value):
+        raise DecodeFailure(f"{what} {value!r} is not an unsigned integer", pos)
+    return parse_uint(value, pos, what)
+
+
+def _error(text: str, root: etree._Element) -> ErrorReply:
+    _no_attributes(text, root)
+    children = _children(text, root)
+    tags = [child.tag for child in children]
+    if tags != ["error", "error_code"]:
+        raise DecodeFailure(
+            "an error reply holds <error> then <error_code>", _pos(text, root)
+        )
+    description, code = children
+    _no_attributes(text, description)
+    _no_attributes(text, code)
+    value = _uint(text, _leaf_text(text, code), "error code", _text_pos(text, code))
+    return ErrorReply(error_code(value), _leaf_text(text, description))
+
+
+def _expect_root(text: str, root: etree._Element, tag: str) -> None:
+    if root.tag != tag:
+        raise DecodeFailure(f"expected <{tag}> or an error reply, found {_what(root)}",
+                            _pos(text, root))
+
+
+class XmlCodec:
+    """The fmt 2 codec of one key."""
+
+    __slots__ = ("_fixed", "key")
+
+    def __init__(self, key: Key) -> None:
+        self.key = key
+        self._fixed = frozenset({"id", "status"} if key.all else {"id"})
+
+    def decode(self, text: str) -> Reply:
+        key = self.key
+        if key.operation not in (Operation.GET, Operation.ADD) and _bare_ok(text):
+            return Ok()  # SPEC D6: the live service has been seen to answer a bare OK.
+        root = _parse(text)
+        if root.tag == "result" and len(root):
+            return _error(text, root)
+        if key.operation is Operation.GET:
+            _expect_root(text, root, "list")
+            _no_attributes(text, root)
+            return SenderList([self._sender(text, node) for node in _children(text, root)])
+        if key.operation is Operation.ADD:
+            _expect_root(text, root, "sender")
+            _no_attributes(text, root)
+            children = _children(text, root)
+            if [child.tag for child in children] != ["id"]:
+                raise DecodeFailure("<sender> holds exactly one <id>", _pos(text, root))
+            _no_attributes(text, children[0])
+            value = _leaf_text(text, children[0])
+            return SenderAdded(_uint(text, value, "id", _text_pos(text, children[0])))
+        _expect_root(text, root, "result")
+        _no_attributes(text, root)
+        if root.text != "OK":
+            raise DecodeFailure("expected <result>OK</result>", _text_pos(text, root))
+        return Ok()
+
+    def _sender(self, text: str, node: etree._Element) -> Sender:
+        key = self.key
+        if node.tag != "sender":
+            raise DecodeFailure(f"expected <sender>, found {_what(node)}", _pos(text, node))
+        name = _leaf_text(text, node)
+        if not name:
+            raise DecodeFailure("a sender name is empty", _text_pos(text, node))
+        if "\n" in name or "\r" in name:
+            raise DecodeFailure("a sender name cannot hold a line break",
+                                _text_pos(text, node))
+        attrib = node.attrib
+        fixed = self._fixed
+        missing = [attr for attr in sorted(fixed) if attr not in attrib]
+        if missing:
+            raise DecodeFailure(f"<sender> lacks the attribute {missing[0]!r}", _pos(text, node))
+        id_ = _uint(text, attrib["id"], "id", _attr_pos(text, node, "id"))
+        status = None
+        if key.all:
+            status = sender_status(
+                _uint(text, attrib["status"], "status", _attr_pos(text, node, "status"))
+            )
+        operators = None
+        if key.operators:
+            fields: dict[str, OperatorValue] = {}
+            for name_, value in attrib.items():
+                if name_ in fixed:
+                    continue
+                if name_ in RESERVED_FIELDS or name_.startswith("{"):
+                    raise DecodeFailure(f"<sender> has no attribute {name_!r} under this key",
+                                        _attr_pos(text, node, name_))
+                fields[name_] = operator_value(value, _attr_pos(text, node, name_))
+            operators = Operators._adopt(fields)
+        elif len(attrib) != len(fixed):
+            extra = next(attr for attr in attrib if attr not in fixed)
+            raise DecodeFailure(f"<sender> has no attribute {extra!r} under this key",
+                                _attr_pos(text, node, extra))
+        return Sender(name, id_, status, operators)
+
+    def encode(self, reply: Reply) -> str:
+        key = self.key
+        if isinstance(reply, ErrorReply):
+            description = _escape(error_of(reply, key, description=True) or "", "description", key)
+            return (
+                f"<result>\n<error>{description}</error>\n"
+                f"<error_code>{int(reply.code)}</error_code>\n</result>"
+            )
+        if key.operation is Operation.ADD:
+            return f"<sender>\n<id>{added_id_of(reply, key)}</id>\n</sender>"
+        if key.operation is not Operation.GET:
+            ok_of(reply, key)
+            return "<result>OK</result>"
+        lines = ["<list>"]
+        lines.extend(self._element(i, sender) for i, sender in enumerate(senders_of(reply, key)))
+        lines.append("</list>")
+        return "\n".join(lines)
+
+    def _element(self, i: int, sender: Sender) -> str:
+        key = self.key
+        attrs = []
+        if key.all:
+            attrs.append(f'status="{int(sender.status)}"')  # type: ignore[arg-type]
+        if sender.operators is not None:
+            for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
+                where = f"senders[{i}].operators[{name!r}]"
+                if not _ATTR_NAME.fullmatch(name):
+                    raise EncodeError(f"{where}: {name!r} is not an XML attribute name", key=key)
+                if isinstance(value, str):
+                    attrs.append(f'{name}="{_escape(value, where, key, _ATTR_ESCAPES)}"')
+                else:
+                    attrs.append(f'{name}="{int(value)}"')
+        attrs.append(f'id="{sender.id}"')
+        name = _escape(sender.name, f"senders[{i}].name", key)
+        return f"<sender {' '.join(attrs)}>{name}</sender>"
+
+
+def _escape(value: str, where: str, key: Key, table: dict[int, str] = _TEXT_ESCAPES) -> str:
+    bad = _NOT_XML_CHAR.search(value)
+    if bad is not None:
+        raise EncodeError(f"{where} holds {bad.group()!r}, which XML 1.0 cannot carry", key=key)
+    return value.translate(table)
+
+
+def _bare_ok(text: str) -> bool:
+    return text in ("OK", "OK\n", "OK\r\n")
+
+
+def codecs() -> Iterator[tuple[Key, XmlCodec]]:
+    for op in Operation:
+        flags = [(a, o) for a in (False, True) for o in (False, True)]
+        for all_, operators in flags if op is Operation.GET else [(False, False)]:
+            key = Key(2, op, all_, operators)
+            yield key, XmlCodec(key)

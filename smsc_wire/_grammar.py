@@ -1,0 +1,110 @@
+"""The Lark grammars of fmt 0 and fmt 1: loading, building once, and translating their errors.
+
+Strategy: the ``.lark`` files are the definition of the text formats. They ship inside the package
+(``smsc_wire/grammars`` in a wheel) and are read from the repository's ``grammars/`` in a checkout.
+Each parser is built on first use, once per process, behind a lock, so ``import smsc_wire`` never
+imports lark. Values are built during the parse by a stateless transformer (no tree, no walk).
+Lark's own cache is never used: it loads a pickle from a guessable path in the temp directory.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._errors import DecodeFailure
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+
+def grammar_text(filename: str) -> str:
+    """The text of ``grammars/<filename>``, from the installed package or else the checkout."""
+    packaged = resources.files(__package__ or "smsc_wire").joinpath("grammars", filename)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "grammars" / filename).read_text(
+        encoding="utf-8"
+    )
+
+
+class GrammarParser:
+    """One grammar file with several start rules, built on first use."""
+
+    def __init__(
+        self,
+        filename: str,
+        starts: Sequence[str],
+        transformer: Callable[[], object],
+        terminals: Mapping[str, str],
+    ) -> None:
+        self._filename = filename
+        self._starts = list(starts)
+        self._transformer = transformer
+        self._terminals = terminals
+        self._lark: Lark | None = None
+        self._lock = threading.Lock()
+
+    def lark(self) -> Lark:
+        lark = self._lark
+        if lark is None:
+            with self._lock:
+                lark = self._lark
+                if lark is None:
+                    from lark import Lark
+
+                    lark = Lark(
+                        grammar_text(self._filename),
+                        parser="lalr",
+                        lexer="contextual",
+                        start=self._starts,
+                        transformer=self._transformer(),
+                        maybe_placeholders=False,
+                    )
+                    self._lark = lark
+        return lark
+
+    def parse(self, text: str, start: str) -> Any:
+        """Parse ``text`` from rule ``start``; any lark error becomes a :class:`DecodeFailure`."""
+        from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+        lark = self.lark()
+        try:
+            return lark.parse(text, start=start)
+        except UnexpectedCharacters as exc:
+            raise DecodeFailure(self._expected(exc.allowed, text, exc.pos_in_stream),
+                                exc.pos_in_stream) from None
+        except UnexpectedToken as exc:
+            token = exc.token
+            pos = len(text) if token.type == "$END" else token.start_pos
+            raise DecodeFailure(self._expected(exc.expected, text, pos), pos) from None
+        except UnexpectedEOF as exc:
+            raise DecodeFailure(self._expected(exc.expected, text, len(text)), len(text)) from None
+
+    def _expected(self, names: object, text: str, pos: int | None) -> str:
+        lark = self.lark()
+        described: set[str] = set()
+        for name in names if isinstance(names, (set, frozenset, list, tuple)) else ():
+            if name == "$END":
+                described.add("the end of the body")
+            elif name in self._terminals:
+                described.add(self._terminals[name])
+            else:
+                pattern = lark.get_terminal(name).pattern
+                described.add(repr(pattern.value))
+        found = _found(text, pos)
+        if not described:
+            return f"unexpected {found}"
+        return f"expected {' or '.join(sorted(described))}, found {found}"
+
+
+def _found(text: str, pos: int | None) -> str:
+    if pos is None or pos >= len(text):
+        return "the end of the body"
+    char = text[pos]
+    if char in "\r\n":
+        return "a line ending" if char == "\n" or text.startswith("\r\n", pos) else "a lone CR"
+    return repr(char)

@@ -1,0 +1,171 @@
+"""The reply models: what a reply *means*, whatever fmt carried it (SPEC D12).
+
+Strategy: frozen, slotted dataclasses with no knowledge of any wire format. Layout (line endings,
+whitespace, quoting, the order of operator fields) is never part of a model, so the same senders
+decoded from fmt 0, 1, 2 and 3 compare equal. Models do not validate themselves: any value can be
+held, and :func:`smsc_wire.encode` is where a model that cannot be written is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NoReturn, Self, TypeAlias, overload
+
+from ._codes import ErrorCode, OperatorStatus, SenderStatus
+
+OperatorValue: TypeAlias = OperatorStatus | int | str
+"""An operator field's value: a status code, or the raw text of a non-integer value (SPEC D4)."""
+
+
+class Operators(Mapping[str, OperatorValue]):
+    """A read-only mapping of operator field name to status, in the order the wire held them.
+
+    Equality ignores order (the fmts order the fields differently, SPEC §3); iteration keeps it, so
+    that unknown fields are re-emitted where they were read (SPEC D4). Hashable.
+
+    >>> ops = Operators({"mega_step": 2, "tele2": 0})
+    >>> ops["mega_step"], ops == {"tele2": 0, "mega_step": 2}
+    (2, True)
+    """
+
+    __slots__ = ("_fields",)
+
+    _fields: dict[str, OperatorValue]
+
+    def __init__(
+        self, fields: Mapping[str, OperatorValue] | Iterable[tuple[str, OperatorValue]] = ()
+    ) -> None:
+        self._fields = dict(fields)
+
+    @classmethod
+    def _adopt(cls, fields: dict[str, OperatorValue]) -> Operators:
+        # Decoders hand over a dict they built and never touch again: no copy.
+        ops = cls.__new__(cls)
+        ops._fields = fields
+        return ops
+
+    def __getitem__(self, name: str) -> OperatorValue:
+        return self._fields[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._fields
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Operators):
+            return self._fields == other._fields
+        if isinstance(other, Mapping):
+            return self._fields == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._fields.items()))
+
+    def __repr__(self) -> str:
+        return f"Operators({self._fields!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """One record of a sender list.
+
+    ``status`` is ``None`` under keys without it (``all=0``); ``operators`` is ``None`` under keys
+    without operator fields (``operators=0``). A plain dict given as ``operators`` is wrapped in a
+    read-only :class:`Operators`.
+    """
+
+    name: str
+    id: int
+    status: SenderStatus | int | None = None
+    operators: Operators | None = None
+
+    def __post_init__(self) -> None:
+        ops = self.operators
+        if ops is not None and type(ops) is not Operators:
+            object.__setattr__(self, "operators", Operators(ops))
+
+
+@dataclass(frozen=True, slots=True)
+class SenderList(Sequence[Sender]):
+    """The reply to ``get``: the sender records in the server's order.
+
+    >>> SenderList([Sender("Shop", 1)])[0].name
+    'Shop'
+    """
+
+    senders: tuple[Sender, ...] = ()
+
+    def __init__(self, senders: Iterable[Sender] = ()) -> None:
+        object.__setattr__(self, "senders", tuple(senders))
+
+    @overload
+    def __getitem__(self, index: int) -> Sender: ...
+    @overload
+    def __getitem__(self, index: slice) -> SenderList: ...
+    def __getitem__(self, index: int | slice) -> Sender | SenderList:
+        if isinstance(index, slice):
+            return SenderList(self.senders[index])
+        return self.senders[index]
+
+    def __len__(self) -> int:
+        return len(self.senders)
+
+    def __iter__(self) -> Iterator[Sender]:
+        return iter(self.senders)
+
+    def raise_for_error(self) -> Self:
+        """Return the list itself: it is not an error reply."""
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class SenderAdded:
+    """The reply to ``add``: the id the server assigned to the new sender name."""
+
+    id: int
+
+    def raise_for_error(self) -> Self:
+        """Return the reply itself: it is not an error reply."""
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Ok:
+    """The reply to ``chg``, ``send_code``, ``check_code`` and ``del``."""
+
+    def raise_for_error(self) -> Self:
+        """Return the reply itself: it is not an error reply."""
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorReply:
+    """The server's error reply (SPEC §2). ``description`` is ``None`` for fmt 1, which has none.
+
+    A decoded error reply is a value, not an exception; ``raise_for_error`` turns any reply into
+    one in a single call:
+
+    >>> ErrorReply(ErrorCode.SENDER_NOT_FOUND, "record not found").raise_for_error()
+    Traceback (most recent call last):
+    ...
+    smsc_wire._errors.ServerError: error 3 (SENDER_NOT_FOUND): record not found
+    """
+
+    code: ErrorCode | int
+    description: str | None = None
+
+    def raise_for_error(self) -> NoReturn:
+        """Raise :class:`ServerError` carrying this reply."""
+        from ._errors import ServerError
+
+        raise ServerError(self)
+
+
+Reply: TypeAlias = SenderList | SenderAdded | Ok | ErrorReply
+"""Every model :func:`smsc_wire.decode` returns."""

@@ -1,0 +1,192 @@
+"""What each key's reply holds, independent of fmt: field orders, numbers, and model checks.
+
+Strategy: everything the four codecs agree on lives here once. Decoders use the number and
+operator-value rules (SPEC D4, D9); encoders call :func:`senders_of`, :func:`added_id_of`,
+:func:`error_of` or :func:`ok_of` first, which refuse a model that does not fit the key at all,
+and then apply only the limits of their own fmt.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from ._codes import operator_status
+from ._errors import DecodeFailure, EncodeError
+from ._key import Key, Operation
+from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+
+MAX_UINT: Final = 2**63 - 1
+"""The largest id or status code (SPEC D9)."""
+
+OPERATOR_FIELDS: Final = (
+    "mega_step", "bee_step", "motiv_step", "sber_step", "winmob_step", "volnamob_step", "mts_step",
+    "tele2_step", "tele2", "ua_reg", "ua_int", "mega_int", "motiv_int", "mts_int", "motiv",
+    "by_reg", "by_int", "tele2_int", "sber_int",
+)  # fmt: skip
+"""The documented operator fields in fmt 0 and fmt 2 order (SPEC §3)."""
+
+OPERATOR_FIELDS_JSON: Final = (
+    "mega_step", "mega_int", "bee_step", "motiv", "motiv_step", "motiv_int", "sber_step",
+    "sber_int", "winmob_step", "volnamob_step", "mts_step", "mts_int", "tele2_step", "tele2",
+    "tele2_int", "ua_reg", "ua_int", "by_reg", "by_int",
+)  # fmt: skip
+"""The documented operator fields in fmt 3 order (SPEC §3)."""
+
+RESERVED_FIELDS: Final = frozenset({"name", "sender", "status", "id"})
+"""Field names that are never operator fields in any fmt (SPEC D4)."""
+
+_NUMBER_LIKE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_FORBIDDEN_IN_NAME: Final = re.compile(r"[\r\n\x00\ud800-\udfff]")
+
+
+def parse_uint(digits: str, pos: int | None, what: str) -> int:
+    """``digits`` (ASCII digits, already matched) as an int no larger than ``MAX_UINT``."""
+    significant = digits.lstrip("0")
+    # Checked before int(): a long run of digits would make int() slow (and raise past 4300).
+    if len(significant) > 19 or (len(significant) == 19 and int(significant) > MAX_UINT):
+        raise DecodeFailure(f"{what} {_shorten(digits)} is over 2**63-1 (SPEC D9)", pos)
+    return int(significant or "0")
+
+
+def operator_value(raw: str, pos: int | None) -> OperatorValue:
+    """An operator field's text: a status code where it is digits, else kept raw (SPEC D4)."""
+    if raw.isascii() and raw.isdigit():
+        return operator_status(parse_uint(raw, pos, "operator status"))
+    if _NUMBER_LIKE.fullmatch(raw):
+        raise DecodeFailure(
+            f"operator status {_shorten(raw)} is not an unsigned integer (SPEC D9)", pos
+        )
+    return raw
+
+
+def _shorten(text: str) -> str:
+    text = str(text)  # a lark Token would show its repr
+    return repr(text if len(text) <= 24 else text[:20] + "…")
+
+
+# --- encoding -----------------------------------------------------------------------------------
+
+
+def _is_uint(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UINT
+
+
+def _check_uint(value: object, where: str, key: Key) -> None:
+    if not _is_uint(value):
+        raise EncodeError(f"{where} must be an int from 0 to 2**63-1, not {value!r}", key=key)
+
+
+def check_text(value: object, where: str, key: Key, *, allow_empty: bool = False) -> str:
+    """A name or description: a non-empty str with no CR, LF, NUL or surrogate (SPEC D8)."""
+    if not isinstance(value, str):
+        raise EncodeError(f"{where} must be a str, not {type(value).__name__}", key=key)
+    if not value and not allow_empty:
+        raise EncodeError(f"{where} is empty", key=key)
+    bad = _FORBIDDEN_IN_NAME.search(value)
+    if bad is not None:
+        raise EncodeError(
+            f"{where} contains {bad.group()!r} at index {bad.start()}, which no fmt can carry",
+            key=key,
+        )
+    return value
+
+
+def _wrong_model(reply: object, expected: str, key: Key) -> EncodeError:
+    return EncodeError(f"expected {expected} or ErrorReply, not {type(reply).__name__}", key=key)
+
+
+def senders_of(reply: Reply, key: Key) -> SenderList:
+    """The list, checked against the key's fields: status iff ``all``, operators iff ``operators``."""
+    if not isinstance(reply, SenderList):
+        raise _wrong_model(reply, "SenderList", key)
+    for i, sender in enumerate(reply.senders):
+        where = f"senders[{i}]"
+        if not isinstance(sender, Sender):
+            raise EncodeError(f"{where} must be a Sender, not {type(sender).__name__}", key=key)
+        check_text(sender.name, f"{where}.name", key)
+        _check_uint(sender.id, f"{where}.id", key)
+        if key.all:
+            _check_uint(sender.status, f"{where}.status", key)
+        elif sender.status is not None:
+            raise EncodeError(f"{where}.status is {sender.status!r}, but all=0 has no status", key=key)
+        if key.operators:
+            if sender.operators is None:
+                raise EncodeError(f"{where}.operators is None, but operators=1 needs them", key=key)
+            for name, value in sender.operators.items():
+                _check_operator(name, value, f"{where}.operators[{name!r}]", key)
+        elif sender.operators is not None:
+            raise EncodeError(f"{where}.operators is set, but operators=0 has none", key=key)
+    return reply
+
+
+def _check_operator(name: object, value: object, where: str, key: Key) -> None:
+    if not isinstance(name, str) or not name:
+        raise EncodeError(f"{where}: an operator field name must be a non-empty str", key=key)
+    if name in RESERVED_FIELDS:
+        raise EncodeError(f"{where}: {name!r} is not an operator field name", key=key)
+    check_text(name, where, key)
+    if isinstance(value, str):
+        check_text(value, where, key, allow_empty=True)
+        if (value.isascii() and value.isdigit()) or _NUMBER_LIKE.fullmatch(value):
+            raise EncodeError(
+                f"{where} is the text {value!r}, which would read back as a number "
+                "(write status codes as int)",
+                key=key,
+            )
+    else:
+        _check_uint(value, where, key)
+
+
+def ordered_operators(ops: Operators, documented: tuple[str, ...]) -> list[tuple[str, OperatorValue]]:
+    """Known fields in the fmt's documented order, then unknown ones in model order (SPEC D4)."""
+    known = [(name, ops[name]) for name in documented if name in ops]
+    if len(known) == len(ops):
+        return known
+    known_names = set(documented)
+    known.extend((name, value) for name, value in ops.items() if name not in known_names)
+    return known
+
+
+def added_id_of(reply: Reply, key: Key) -> int:
+    if not isinstance(reply, SenderAdded):
+        raise _wrong_model(reply, "SenderAdded", key)
+    _check_uint(reply.id, "id", key)
+    return reply.id
+
+
+def ok_of(reply: Reply, key: Key) -> Ok:
+    if not isinstance(reply, Ok):
+        raise _wrong_model(reply, "Ok", key)
+    return reply
+
+
+def error_of(reply: ErrorReply, key: Key, *, description: bool) -> str | None:
+    """The error's description, checked: fmt 1 has none, every other fmt needs one (SPEC §2)."""
+    _check_uint(reply.code, "code", key)
+    if not description:
+        if reply.description is not None:
+            raise EncodeError(
+                "fmt 1 error replies carry no description: encode ErrorReply(code, None) "
+                f"(this one has {reply.description!r})",
+                key=key,
+            )
+        return None
+    if reply.description is None:
+        raise EncodeError(
+            f"fmt {key.fmt} error replies need a description and this one has none", key=key
+        )
+    if not isinstance(reply.description, str):
+        raise EncodeError(
+            f"description must be a str, not {type(reply.description).__name__}", key=key
+        )
+    return reply.description
+
+
+def model_for(key: Key) -> str:
+    """The name of the success model of the key's operation, for messages."""
+    if key.operation is Operation.GET:
+        return "SenderList"
+    if key.operation is Operation.ADD:
+        return "SenderAdded"
+    return "Ok"
