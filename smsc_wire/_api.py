@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 from functools import lru_cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._errors import (
     DecodeFailure,
@@ -19,9 +19,11 @@ from ._errors import (
     WireFormatError,
     locate,
 )
-from ._key import Key
-from ._models import Reply
 from ._registry import registry
+
+if TYPE_CHECKING:
+    from ._key import Key
+    from ._models import Reply
 
 DEFAULT_MAX_SIZE: Final = 16 * 1024 * 1024
 """The default size limit of :func:`decode`: 16 MiB (SPEC D11)."""
@@ -107,10 +109,8 @@ def _wire_error(
         return WireFormatError(failure.reason, key=key)
     pos = min(failure.pos, len(text))
     line, column, excerpt = locate(text, pos)
-    if encoding is None:
-        offset = bom + pos
-    else:
-        offset = (3 if bom else 0) + len(text[:pos].encode(encoding))
+    # The offset indexes the caller's input: characters of a str, bytes of a bytes.
+    offset = bom + pos if encoding is None else 3 * bom + len(text[:pos].encode(encoding))
     return WireFormatError(
         failure.reason, key=key, line=line, column=column, offset=offset, excerpt=excerpt
     )

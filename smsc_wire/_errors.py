@@ -93,8 +93,10 @@ class UnsupportedCharsetError(SmscWireError, LookupError):
 
     def __init__(self, charset: str) -> None:
         self.charset = charset
-        super().__init__(f"unknown charset {charset!r}: expected a text encoding such as utf-8, "
-                         "windows-1251 or koi8-r")
+        super().__init__(
+            f"unknown charset {charset!r}: expected a text encoding such as utf-8, "
+            "windows-1251 or koi8-r"
+        )
 
     def __str__(self) -> str:
         return str(self.args[0])

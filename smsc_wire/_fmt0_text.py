@@ -16,7 +16,16 @@ from ._codes import error_code, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._grammar import GrammarParser
 from ._key import Key, Operation
-from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+)
 from ._shape import (
     OPERATOR_FIELDS,
     RESERVED_FIELDS,
@@ -127,12 +136,15 @@ class TextCodec:
     def __init__(self, key: Key) -> None:
         self.key = key
         if key.operation is Operation.GET:
-            self._start = "get_" + {
-                (False, False): "plain",
-                (True, False): "status",
-                (False, True): "operators",
-                (True, True): "status_operators",
-            }[key.all, key.operators]
+            self._start = (
+                "get_"
+                + {
+                    (False, False): "plain",
+                    (True, False): "status",
+                    (False, True): "operators",
+                    (True, True): "status_operators",
+                }[key.all, key.operators]
+            )
         else:
             self._start = "added" if key.operation is Operation.ADD else "ok"
 

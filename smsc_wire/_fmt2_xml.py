@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Final
 from ._codes import error_code, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
-from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+)
 from ._shape import (
     OPERATOR_FIELDS,
     RESERVED_FIELDS,
@@ -44,7 +53,11 @@ _ATTR_ESCAPES: Final = str.maketrans(
 # An attribute name that lxml writes and reads back unchanged: no namespace prefix, no xml*.
 _ATTR_NAME: Final = re.compile(r"(?!(?i:xml))[^\W\d][\w.-]*")
 
-_MARKERS: Final = {"a comment": "<!--", "a processing instruction": "<?", "an entity reference": "&"}
+_MARKERS: Final = {
+    "a comment": "<!--",
+    "a processing instruction": "<?",
+    "an entity reference": "&",
+}
 
 _local = threading.local()
 
@@ -99,22 +112,28 @@ def _parse(text: str) -> etree._Element:
         raise DecodeFailure("a DOCTYPE is not allowed (SPEC D11)", text.find("<!"))
     for sibling in (root.getprevious(), root.getnext()):
         if sibling is not None:
-            raise DecodeFailure(f"{_what(sibling)} is not allowed outside the root element",
-                                _pos(text, sibling))
+            raise DecodeFailure(
+                f"{_what(sibling)} is not allowed outside the root element", _pos(text, sibling)
+            )
     return root
 
 
 def _what(node: etree._Element) -> str:
     from lxml import etree
 
-    tag = node.tag
+    tag: object = node.tag
     if tag is etree.Comment:
         return "a comment"
     if tag is etree.ProcessingInstruction:
         return "a processing instruction"
     if tag is etree.Entity:
         return "an entity reference"
-    return f"element <{tag}>"
+    return f"element <{_tag(node)}>"
+
+
+def _tag(node: etree._Element) -> str:
+    tag: object = node.tag
+    return tag if isinstance(tag, str) else "?"
 
 
 def _pos(text: str, node: etree._Element) -> int | None:
@@ -162,26 +181,32 @@ def _blank(value: str | None) -> bool:
 
 def _no_attributes(text: str, node: etree._Element) -> None:
     for name in node.attrib:
-        raise DecodeFailure(f"<{node.tag}> has no attribute {name!r}", _attr_pos(text, node, name))
+        raise DecodeFailure(
+            f"<{_tag(node)}> has no attribute {name!r}", _attr_pos(text, node, name)
+        )
 
 
 def _children(text: str, node: etree._Element) -> list[etree._Element]:
     """The child elements of ``node``, which may be separated only by whitespace."""
     if not _blank(node.text):
-        raise DecodeFailure(f"<{node.tag}> holds text where elements belong", _text_pos(text, node))
+        raise DecodeFailure(
+            f"<{_tag(node)}> holds text where elements belong", _text_pos(text, node)
+        )
     children = list(node)
     for child in children:
         if not isinstance(child.tag, str):
             raise DecodeFailure(f"{_what(child)} is not allowed", _pos(text, child))
         if not _blank(child.tail):
-            raise DecodeFailure(f"text after </{child.tag}> is not allowed", _pos(text, child))
+            raise DecodeFailure(f"text after </{_tag(child)}> is not allowed", _pos(text, child))
     return children
 
 
 def _leaf_text(text: str, node: etree._Element) -> str:
     """The text of an element that may hold text only."""
     for child in node:
-        raise DecodeFailure(f"{_what(child)} is not allowed inside <{node.tag}>", _pos(text, child))
+        raise DecodeFailure(
+            f"{_what(child)} is not allowed inside <{_tag(node)}>", _pos(text, child)
+        )
     return node.text or ""
 
 
@@ -196,9 +221,7 @@ def _error(text: str, root: etree._Element) -> ErrorReply:
     children = _children(text, root)
     tags = [child.tag for child in children]
     if tags != ["error", "error_code"]:
-        raise DecodeFailure(
-            "an error reply holds <error> then <error_code>", _pos(text, root)
-        )
+        raise DecodeFailure("an error reply holds <error> then <error_code>", _pos(text, root))
     description, code = children
     _no_attributes(text, description)
     _no_attributes(text, code)
@@ -208,8 +231,9 @@ def _error(text: str, root: etree._Element) -> ErrorReply:
 
 def _expect_root(text: str, root: etree._Element, tag: str) -> None:
     if root.tag != tag:
-        raise DecodeFailure(f"expected <{tag}> or an error reply, found {_what(root)}",
-                            _pos(text, root))
+        raise DecodeFailure(
+            f"expected <{tag}> or an error reply, found {_what(root)}", _pos(text, root)
+        )
 
 
 class XmlCodec:
@@ -255,8 +279,7 @@ class XmlCodec:
         if not name:
             raise DecodeFailure("a sender name is empty", _text_pos(text, node))
         if "\n" in name or "\r" in name:
-            raise DecodeFailure("a sender name cannot hold a line break",
-                                _text_pos(text, node))
+            raise DecodeFailure("a sender name cannot hold a line break", _text_pos(text, node))
         attrib = node.attrib
         fixed = self._fixed
         missing = [attr for attr in sorted(fixed) if attr not in attrib]
@@ -275,14 +298,17 @@ class XmlCodec:
                 if name_ in fixed:
                     continue
                 if name_ in RESERVED_FIELDS or name_.startswith("{"):
-                    raise DecodeFailure(f"<sender> has no attribute {name_!r} under this key",
-                                        _attr_pos(text, node, name_))
+                    raise DecodeFailure(
+                        f"<sender> has no attribute {name_!r} under this key",
+                        _attr_pos(text, node, name_),
+                    )
                 fields[name_] = operator_value(value, _attr_pos(text, node, name_))
             operators = Operators._adopt(fields)
         elif len(attrib) != len(fixed):
             extra = next(attr for attr in attrib if attr not in fixed)
-            raise DecodeFailure(f"<sender> has no attribute {extra!r} under this key",
-                                _attr_pos(text, node, extra))
+            raise DecodeFailure(
+                f"<sender> has no attribute {extra!r} under this key", _attr_pos(text, node, extra)
+            )
         return Sender(name, id_, status, operators)
 
     def encode(self, reply: Reply) -> str:

@@ -21,7 +21,16 @@ import orjson
 from ._codes import OperatorStatus, error_code, operator_status, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
-from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+)
 from ._shape import (
     MAX_UINT,
     OPERATOR_FIELDS_JSON,
@@ -75,7 +84,7 @@ def _locate(text: str, record: int | None, member: str | None) -> int | None:
     inside = record is None
     for match in _TOKEN.finditer(text):
         token = match.group()
-        if token in ("{", "["):
+        if token in {"{", "["}:
             depth += 1
             if record is not None and token == "{" and depth == 2:
                 seen += 1
@@ -84,9 +93,14 @@ def _locate(text: str, record: int | None, member: str | None) -> int | None:
                     return match.start()
         elif token in ("}", "]"):
             depth -= 1
-        elif inside and depth == target and match.group(1) and member is not None:
-            if _string(token[: token.rindex('"') + 1]) == member:
-                return match.start()
+        elif (
+            inside
+            and depth == target
+            and match.group(1)
+            and member is not None
+            and _string(token[: token.rindex('"') + 1]) == member
+        ):
+            return match.start()
     if record is None:
         return 0
     return None
@@ -102,9 +116,7 @@ def _first_duplicate(text: str) -> tuple[str, int] | None:
     stack: list[set[str]] = []
     for match in _TOKEN.finditer(text):
         token = match.group()
-        if token == "{":
-            stack.append(set())
-        elif token == "[":
+        if token in {"{", "["}:
             stack.append(set())
         elif token in ("}", "]"):
             stack.pop()
@@ -219,8 +231,10 @@ class JsonCodec:
             return ErrorReply(error_code(code), description), 2
         if key.operation is Operation.GET:
             if type(value) is not list:
-                raise _Shape(f"expected an array of sender records or an error reply, "
-                             f"found {_describe(value)}")
+                raise _Shape(
+                    f"expected an array of sender records or an error reply, "
+                    f"found {_describe(value)}"
+                )
             record = self._record
             senders = []
             members = 0

@@ -75,8 +75,9 @@ class GrammarParser:
         try:
             return lark.parse(text, start=start)
         except UnexpectedCharacters as exc:
-            raise DecodeFailure(self._expected(exc.allowed, text, exc.pos_in_stream),
-                                exc.pos_in_stream) from None
+            raise DecodeFailure(
+                self._expected(exc.allowed, text, exc.pos_in_stream), exc.pos_in_stream
+            ) from None
         except UnexpectedToken as exc:
             token = exc.token
             pos = len(text) if token.type == "$END" else token.start_pos

@@ -9,11 +9,11 @@ there, and two keys that select the same reply shape are equal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Final
 
 
-class Operation(str, Enum):
+class Operation(StrEnum):
     """The operation a request names by its query flag (``get=1``, ``add=1``, ...)."""
 
     GET = "get"
@@ -22,9 +22,6 @@ class Operation(str, Enum):
     SEND_CODE = "send_code"
     CHECK_CODE = "check_code"
     DEL = "del"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _OPERATIONS: Final = {op.value: op for op in Operation}
@@ -50,18 +47,21 @@ class Key:
         self,
         fmt: int,
         operation: Operation | str,
-        all: bool = False,  # noqa: A002 - the name of the query parameter
+        all: bool = False,
         operators: bool = False,
     ) -> None:
-        if isinstance(fmt, bool) or not isinstance(fmt, int) or fmt < 0:
+        if type(fmt) is not int or fmt < 0:
             raise ValueError(f"fmt must be a non-negative int, not {fmt!r}")
-        op = _OPERATIONS.get(operation) if isinstance(operation, str) else None
+        try:
+            op = _OPERATIONS.get(operation)
+        except TypeError:  # unhashable
+            op = None
         if op is None:
             names = ", ".join(_OPERATIONS)
             raise ValueError(f"unknown operation {operation!r}: expected one of {names}")
         if op is not Operation.GET:
             # SPEC §1: for every operation but get, all and operators change nothing.
-            all = operators = False  # noqa: A001
+            all = operators = False
         object.__setattr__(self, "fmt", fmt)
         object.__setattr__(self, "operation", op)
         object.__setattr__(self, "all", bool(all))

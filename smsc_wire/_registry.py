@@ -92,7 +92,7 @@ class Registry(Mapping[Key, Codec]):
         return key in self._codecs
 
 
-def _why_unsupported(key: Key, codecs: Mapping[Key, Codec]) -> str:
+def _why_unsupported(key: object, codecs: Mapping[Key, Codec]) -> str:
     if not isinstance(key, Key):
         return "not a smsc_wire.Key"
     if key.fmt == 1 and key.operators:
@@ -110,4 +110,3 @@ def _why_unsupported(key: Key, codecs: Mapping[Key, Codec]) -> str:
 
 registry = Registry()
 """Every supported key and its codec: the four documented fmts populate it (34 keys)."""
-

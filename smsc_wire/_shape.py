@@ -14,7 +14,16 @@ from typing import Final
 from ._codes import operator_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
-from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+)
 
 MAX_UINT: Final = 2**63 - 1
 """The largest id or status code (SPEC D9)."""
@@ -97,7 +106,7 @@ def _wrong_model(reply: object, expected: str, key: Key) -> EncodeError:
 
 
 def senders_of(reply: Reply, key: Key) -> SenderList:
-    """The list, checked against the key's fields: status iff ``all``, operators iff ``operators``."""
+    """The list, checked against the key: status iff ``all``, operators iff ``operators``."""
     if not isinstance(reply, SenderList):
         raise _wrong_model(reply, "SenderList", key)
     for i, sender in enumerate(reply.senders):
@@ -109,7 +118,9 @@ def senders_of(reply: Reply, key: Key) -> SenderList:
         if key.all:
             _check_uint(sender.status, f"{where}.status", key)
         elif sender.status is not None:
-            raise EncodeError(f"{where}.status is {sender.status!r}, but all=0 has no status", key=key)
+            raise EncodeError(
+                f"{where}.status is {sender.status!r}, but all=0 has no status", key=key
+            )
         if key.operators:
             if sender.operators is None:
                 raise EncodeError(f"{where}.operators is None, but operators=1 needs them", key=key)
@@ -138,7 +149,9 @@ def _check_operator(name: object, value: object, where: str, key: Key) -> None:
         _check_uint(value, where, key)
 
 
-def ordered_operators(ops: Operators, documented: tuple[str, ...]) -> list[tuple[str, OperatorValue]]:
+def ordered_operators(
+    ops: Operators, documented: tuple[str, ...]
+) -> list[tuple[str, OperatorValue]]:
     """Known fields in the fmt's documented order, then unknown ones in model order (SPEC D4)."""
     known = [(name, ops[name]) for name in documented if name in ops]
     if len(known) == len(ops):

@@ -34,7 +34,16 @@ except ImportError as exc:  # pragma: no cover - exercised only without hypothes
 
 from ._codes import ErrorCode, OperatorStatus, SenderStatus
 from ._key import Key, Operation
-from ._models import ErrorReply, Ok, Operators, OperatorValue, Reply, Sender, SenderAdded, SenderList
+from ._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+)
 from ._registry import registry
 from ._shape import MAX_UINT, OPERATOR_FIELDS, RESERVED_FIELDS
 
@@ -59,7 +68,7 @@ _DESCRIPTIONS: Final = (
 
 def _alphabet(fmt: int | None) -> st.SearchStrategy[str]:
     excluded = _NEVER if fmt in (0, 1, 3) else _NEVER + _NOT_XML
-    return st.characters(exclude_categories=("Cs",), exclude_characters=excluded)
+    return st.characters(exclude_categories=["Cs"], exclude_characters=excluded)
 
 
 def names(key: Key | None = None) -> st.SearchStrategy[str]:
@@ -79,15 +88,17 @@ def descriptions(key: Key | None = None) -> st.SearchStrategy[str]:
     """Error descriptions that the fmt of ``key`` (or every fmt but 1) can carry."""
     fmt = None if key is None else key.fmt
     if fmt == 3:
-        alphabet = st.characters(exclude_categories=("Cs",))
+        alphabet = st.characters(exclude_categories=["Cs"])
     elif fmt == 2:
-        alphabet = st.characters(exclude_categories=("Cs",), exclude_characters="\x00" + _NOT_XML)
+        alphabet = st.characters(exclude_categories=["Cs"], exclude_characters="\x00" + _NOT_XML)
     else:
         alphabet = _alphabet(None)
     return st.one_of(st.sampled_from(_DESCRIPTIONS), st.text(alphabet, max_size=40))
 
 
-def _codes(enum: type[SenderStatus] | type[OperatorStatus] | type[ErrorCode]) -> st.SearchStrategy[int]:
+def _codes(
+    enum: type[SenderStatus] | type[OperatorStatus] | type[ErrorCode],
+) -> st.SearchStrategy[int]:
     # Mostly documented codes; sometimes one the enum does not know, kept as a plain int (D3, D4).
     return st.one_of(st.sampled_from(list(enum)), st.integers(0, 300), st.integers(0, MAX_UINT))
 
