@@ -33,6 +33,7 @@ from ._models import (
 )
 from ._registry import Codec, Registry, registry
 from ._shape import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
+from ._sniff import sniff
 
 __version__ = "0.1.0"
 
@@ -66,4 +67,5 @@ __all__ = [
     "decode",
     "encode",
     "registry",
+    "sniff",
 ]
