@@ -62,13 +62,18 @@ def codec_name(charset: str) -> str:
     return info.name
 
 
-def is_canonical(raw: bytes | str, reply: Reply, key: Key, charset: str) -> tuple[bool, str]:
-    """Whether ``raw`` is byte for byte what :func:`encode` writes for ``reply``; and that text."""
+def is_canonical(
+    raw: bytes | str, reply: Reply, key: Key, charset: str
+) -> tuple[bool, str | EncodeError]:
+    """Whether ``raw`` is byte for byte what :func:`encode` writes for ``reply``; and that text.
+
+    Where :func:`encode` refuses the decoded model, the body has no canonical form under ``key``
+    and the second item is the :class:`EncodeError` that says why.
+    """
     try:
         canonical = encode(reply, key)
-    except EncodeError:
-        # A model that decode accepts but encode refuses has no canonical form under this key.
-        return False, ""
+    except EncodeError as exc:
+        return False, exc
     if isinstance(raw, str):
         return raw == canonical, canonical
     return text_of(raw, charset) == canonical, canonical
