@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from ._codes import error_code, sender_status
-from ._grammar import GrammarParser
+from ._errors import DecodeFailure
+from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
 from ._key import Key, Operation
 from ._models import ErrorReply, Ok, Reply, Sender, SenderAdded, SenderList
 from ._shape import added_id_of, error_of, ok_of, parse_uint, senders_of
@@ -30,6 +31,36 @@ _TERMINALS: Final = {
 
 def _uint(token: Token, what: str) -> int:
     return parse_uint(token, token.start_pos, what)
+
+
+def _diagnose(text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | None:
+    """Say what is wrong with a line whose sender name terminal did not match, and where."""
+    if not expected & {"NAME_BEFORE_ID", "NAME_BEFORE_STATUS"}:
+        return None
+    bad = bad_character(text, pos)
+    if bad is not None:
+        return bad
+    _, end = line_at(text, pos)
+    id_at = text.rfind(",", pos, end)
+    fixed = ",<id>" if "NAME_BEFORE_ID" in expected else ",<status>,<id>"
+    if id_at == -1:
+        return DecodeFailure(f"expected '{fixed}' at the end of the line", end)
+    failure = _digits(text, id_at + 1, end, "the id")
+    if failure is not None or "NAME_BEFORE_ID" in expected:
+        return failure or DecodeFailure("a sender name is empty", pos)
+    status_at = text.rfind(",", pos, id_at)
+    if status_at == -1:
+        return DecodeFailure(f"expected '{fixed}' at the end of the line", id_at)
+    return _digits(text, status_at + 1, id_at, "the status") or DecodeFailure(
+        "a sender name is empty", pos
+    )
+
+
+def _digits(text: str, start: int, end: int, what: str) -> DecodeFailure | None:
+    stop = digits_end(text, start, end)
+    if stop == start or stop != end:
+        return DecodeFailure(f"expected {what} (digits), found {found_at(text, stop)}", stop)
+    return None
 
 
 class _Build:
@@ -66,7 +97,7 @@ class _Build:
 
 
 PARSER: Final = GrammarParser(
-    "fmt1.lark", ["get_plain", "get_status", "added", "ok"], _Build, _TERMINALS
+    "fmt1.lark", ["get_plain", "get_status", "added", "ok"], _Build, _TERMINALS, _diagnose
 )
 
 

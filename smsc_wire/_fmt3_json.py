@@ -146,7 +146,7 @@ def _describe(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
+    if isinstance(value, (int, float)):
         return f"the number {value!r}"
     if isinstance(value, str):
         return f"the string {value[:20]!r}"

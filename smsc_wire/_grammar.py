@@ -40,11 +40,13 @@ class GrammarParser:
         starts: Sequence[str],
         transformer: Callable[[], object],
         terminals: Mapping[str, str],
+        diagnose: Callable[[str, int, frozenset[str]], DecodeFailure | None] | None = None,
     ) -> None:
         self._filename = filename
         self._starts = list(starts)
         self._transformer = transformer
         self._terminals = terminals
+        self._diagnose = diagnose
         self._lark: Lark | None = None
         self._lock = threading.Lock()
 
@@ -75,34 +77,82 @@ class GrammarParser:
         try:
             return lark.parse(text, start=start)
         except UnexpectedCharacters as exc:
-            raise DecodeFailure(
-                self._expected(exc.allowed, text, exc.pos_in_stream), exc.pos_in_stream
-            ) from None
+            # lark declares pos_in_stream as None on the base class; the lexer always sets it.
+            pos: int = getattr(exc, "pos_in_stream", 0)
+            failure = self._failure(exc.allowed, text, pos)
         except UnexpectedToken as exc:
             token = exc.token
-            pos = len(text) if token.type == "$END" else token.start_pos
-            raise DecodeFailure(self._expected(exc.expected, text, pos), pos) from None
+            pos = len(text) if token.type == "$END" else (token.start_pos or 0)
+            failure = self._failure(exc.expected, text, pos)
         except UnexpectedEOF as exc:
-            raise DecodeFailure(self._expected(exc.expected, text, len(text)), len(text)) from None
+            failure = self._failure(exc.expected, text, len(text))
+        raise failure
 
-    def _expected(self, names: object, text: str, pos: int | None) -> str:
+    def _failure(self, names: object, text: str, pos: int) -> DecodeFailure:
+        expected = (
+            frozenset(names) if isinstance(names, (set, frozenset, list, tuple)) else frozenset()
+        )
+        if self._diagnose is not None:
+            # A failed name terminal says only "no name here": the codec can say which part of
+            # the line is wrong, and where.
+            refined = self._diagnose(text, pos, expected)
+            if refined is not None:
+                return refined
+        return DecodeFailure(self._expected(expected, text, pos), pos)
+
+    def _expected(self, names: frozenset[str], text: str, pos: int | None) -> str:
         lark = self.lark()
         described: set[str] = set()
-        for name in names if isinstance(names, (set, frozenset, list, tuple)) else ():
-            if name == "$END":
+        for name in names:
+            if name in ("$END", "<END-OF-FILE>"):
                 described.add("the end of the body")
             elif name in self._terminals:
                 described.add(self._terminals[name])
             else:
-                pattern = lark.get_terminal(name).pattern
-                described.add(repr(pattern.value))
-        found = _found(text, pos)
+                try:
+                    described.add(repr(lark.get_terminal(name).pattern.value))
+                except KeyError:
+                    described.add(name)
+        found = found_at(text, pos)
         if not described:
             return f"unexpected {found}"
         return f"expected {' or '.join(sorted(described))}, found {found}"
 
 
-def _found(text: str, pos: int | None) -> str:
+def line_at(text: str, pos: int) -> tuple[int, int]:
+    """The start and end (before its line ending) of the line holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    if end == -1:
+        end = len(text)
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
+
+
+def bad_character(text: str, start: int) -> DecodeFailure | None:
+    """A failure for the first character from ``start`` to the line's end that no name may hold."""
+    end = text.find("\n", start)
+    for index in range(start, len(text) if end == -1 else end):
+        char = text[index]
+        if char == "\x00":
+            return DecodeFailure("a NUL character is not allowed", index)
+        if char == "\r" and index + 1 != end:
+            return DecodeFailure("a lone CR is not a line ending", index)
+        if "\ud800" <= char <= "\udfff":
+            return DecodeFailure("a lone surrogate is not a character", index)
+    return None
+
+
+def digits_end(text: str, start: int, end: int) -> int:
+    """The index of the first non-digit in ``text[start:end]``, or ``end``."""
+    index = start
+    while index < end and "0" <= text[index] <= "9":
+        index += 1
+    return index
+
+
+def found_at(text: str, pos: int | None) -> str:
     if pos is None or pos >= len(text):
         return "the end of the body"
     char = text[pos]

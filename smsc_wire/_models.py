@@ -83,7 +83,7 @@ class Sender:
     name: str
     id: int
     status: SenderStatus | int | None = None
-    operators: Operators | None = None
+    operators: Mapping[str, OperatorValue] | None = None
 
     def __post_init__(self) -> None:
         ops = self.operators

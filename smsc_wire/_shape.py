@@ -9,6 +9,7 @@ and then apply only the limits of their own fmt.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Final
 
 from ._codes import operator_status
@@ -17,7 +18,6 @@ from ._key import Key, Operation
 from ._models import (
     ErrorReply,
     Ok,
-    Operators,
     OperatorValue,
     Reply,
     Sender,
@@ -150,7 +150,7 @@ def _check_operator(name: object, value: object, where: str, key: Key) -> None:
 
 
 def ordered_operators(
-    ops: Operators, documented: tuple[str, ...]
+    ops: Mapping[str, OperatorValue], documented: tuple[str, ...]
 ) -> list[tuple[str, OperatorValue]]:
     """Known fields in the fmt's documented order, then unknown ones in model order (SPEC D4)."""
     known = [(name, ops[name]) for name in documented if name in ops]
