@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from ._errors import (
     DecodeFailure,
+    EncodeError,
     InputTooLargeError,
     UnsupportedCharsetError,
     WireFormatError,
@@ -129,4 +130,12 @@ def encode(reply: Reply, key: Key) -> str:
     "id": 7
     }]
     """
-    return registry[key].encode(reply)
+    text = registry[key].encode(reply)
+    if text.startswith("\ufeff"):
+        # decode drops a leading byte-order mark (SPEC D6): such a body would read back shorter.
+        raise EncodeError(
+            "the body would start with U+FEFF, which decode drops as a byte-order mark "
+            "(SPEC D6, D8)",
+            key=key,
+        )
+    return text

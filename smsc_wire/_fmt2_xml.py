@@ -51,7 +51,15 @@ _ATTR_ESCAPES: Final = str.maketrans(
      "\r": "&#13;"}
 )  # fmt: skip
 # An attribute name that lxml writes and reads back unchanged: no namespace prefix, no xml*.
-_ATTR_NAME: Final = re.compile(r"(?!(?i:xml))[^\W\d][\w.-]*")
+# The classes are XML 1.0 (5th ed.) NameStartChar and NameChar, as libxml2 checks them: Python's
+# \w is wider (it takes U+2492 and other numerals that libxml2 refuses in a name).
+_NAME_START: Final = (
+    "A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
+    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_ATTR_NAME: Final = re.compile(
+    f"(?!(?i:xml))[{_NAME_START}][{_NAME_START}\\-.0-9\xb7\u0300-\u036f\u203f\u2040]*"
+)
 
 _MARKERS: Final = {
     "a comment": "<!--",
@@ -255,7 +263,16 @@ class XmlCodec:
         if key.operation is Operation.GET:
             _expect_root(text, root, "list")
             _no_attributes(text, root)
-            return SenderList([self._sender(text, node) for node in _children(text, root)])
+            senders = []
+            for node in _children(text, root):
+                try:
+                    senders.append(self._sender(text, node, locate=False))
+                except DecodeFailure:
+                    # Finding a position costs a scan of the text: do it only for the one error
+                    # (SPEC D11: computing it for every record made decoding quadratic).
+                    self._sender(text, node, locate=True)
+                    raise
+            return SenderList(senders)
         if key.operation is Operation.ADD:
             _expect_root(text, root, "sender")
             _no_attributes(text, root)
@@ -271,8 +288,12 @@ class XmlCodec:
             raise DecodeFailure("expected <result>OK</result>", _text_pos(text, root))
         return Ok()
 
-    def _sender(self, text: str, node: etree._Element) -> Sender:
+    def _sender(self, text: str, node: etree._Element, *, locate: bool) -> Sender:
         key = self.key
+
+        def at(name: str) -> int | None:
+            return _attr_pos(text, node, name) if locate else None
+
         if node.tag != "sender":
             raise DecodeFailure(f"expected <sender>, found {_what(node)}", _pos(text, node))
         name = _leaf_text(text, node)
@@ -285,12 +306,10 @@ class XmlCodec:
         missing = [attr for attr in sorted(fixed) if attr not in attrib]
         if missing:
             raise DecodeFailure(f"<sender> lacks the attribute {missing[0]!r}", _pos(text, node))
-        id_ = _uint(text, attrib["id"], "id", _attr_pos(text, node, "id"))
+        id_ = _uint(text, attrib["id"], "id", at("id"))
         status = None
         if key.all:
-            status = sender_status(
-                _uint(text, attrib["status"], "status", _attr_pos(text, node, "status"))
-            )
+            status = sender_status(_uint(text, attrib["status"], "status", at("status")))
         operators = None
         if key.operators:
             fields: dict[str, OperatorValue] = {}
@@ -302,7 +321,7 @@ class XmlCodec:
                         f"<sender> has no attribute {name_!r} under this key",
                         _attr_pos(text, node, name_),
                     )
-                fields[name_] = operator_value(value, _attr_pos(text, node, name_))
+                fields[name_] = operator_value(value, at(name_))
             operators = Operators._adopt(fields)
         elif len(attrib) != len(fixed):
             extra = next(attr for attr in attrib if attr not in fixed)
