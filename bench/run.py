@@ -646,6 +646,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--import-runs", type=int, help="fresh processes per import measure (default 15, quick 2)"
     )
+    p.add_argument("--label", help="a note kept in the JSON and the header, e.g. 'before #5'")
     p.add_argument(
         "--profile",
         metavar="NAME:FMT",

@@ -39,7 +39,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any], Path]:
     path = tmp_path_factory.mktemp("bench") / "quick.local.json"
     # One repeat of ~1 ms per timer: seconds, not minutes, and still every code path.
-    done = _run("--quick", "--repeats", "1", "--min-time", "0.0005", "--json", str(path))
+    done = _run(
+        "--quick", "--repeats", "1", "--min-time", "0.0005", "--label", "smoke", "--json", str(path)
+    )
     assert done.returncode == 0, done.stderr
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return done.stdout, document, path
@@ -48,6 +50,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]
 def test_every_fmt_and_shape_is_measured(quick: tuple[str, dict[str, Any], Path]) -> None:
     _, document, _ = quick
     assert document["schema"] == "smsc_wire-bench/1"
+    assert document["meta"]["label"] == "smoke"
     cases = document["cases"]
     assert {c["fmt"] for c in cases} == {0, 1, 2, 3}
     names = {(c["case"], c["fmt"]) for c in cases}
