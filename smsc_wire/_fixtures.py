@@ -123,7 +123,8 @@ def _random_operators(rng: random.Random, key: Key) -> dict[str, OperatorValue]:
     if rng.random() < 0.3:
         operators[rng.choice(_UNKNOWN_OPERATORS)] = rng.choice([*statuses, 7, 300])
     if rng.random() < 0.15:
-        operators[rng.choice(_UNKNOWN_OPERATORS)] = _random_name(rng, key)
+        # SPEC D4: a replacement name is kept as text; it must not look like a number.
+        operators[rng.choice(_UNKNOWN_OPERATORS)] = f"{rng.choice(_WORDS)}-ALT"
     return operators
 
 

@@ -1,0 +1,108 @@
+"""``smsc_wire.sniff``: which keys a body is valid under, best first."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import smsc_wire as sw
+from smsc_wire.strategies import keys, replies
+
+
+def k(fmt: int, op: str, all: bool = False, operators: bool = False) -> sw.Key:
+    return sw.Key(fmt=fmt, operation=op, all=all, operators=operators)
+
+
+@pytest.mark.parametrize(
+    ("body", "best"),
+    [
+        # one body per fmt, each naming its key unambiguously
+        (b"name = Shop, Inc, status = 1, id = 42", k(0, "get", all=True)),
+        (b"name = Shop, mega_step = 2, id = 5", k(0, "get", operators=True)),
+        (b"Shop, Inc,42\nTAXI-24,43", k(1, "get")),
+        (b"42", k(1, "add")),
+        (b'<list>\n<sender status="1" id="7">A &amp; B</sender>\n</list>', k(2, "get", all=True)),
+        (b'<list>\n<sender mega_step="2" id="7">A</sender>\n</list>', k(2, "get", operators=True)),
+        (b"<sender>\n<id>7</id>\n</sender>", k(2, "add")),
+        (b'[{\n"sender": "A",\n"id": 1\n}]', k(3, "get")),
+        (b'[{\n"sender": "A",\n"status": 1,\n"id": 1\n}]', k(3, "get", all=True)),
+        (b'{\n"sender": 42\n}', k(3, "add")),
+        (b'{\n"result": "OK"\n}', k(3, "chg")),
+        (b"OK", k(0, "chg")),
+    ],
+)
+def test_best_key_of_each_fmt(body: bytes, best: sw.Key) -> None:
+    found = sw.sniff(body)
+    assert found[0] == best
+    assert sw.encode(sw.decode(body, best), best).encode() == body
+
+
+def test_canonical_keys_come_before_merely_valid_ones() -> None:
+    # Bare OK is canonical in fmt 0 and 1 but only tolerated in fmt 2 and 3 (SPEC D6).
+    found = sw.sniff(b"OK")
+    fmts = [key.fmt for key in found]
+    assert fmts == sorted(fmts)
+    assert {key.fmt for key in found} == {0, 1, 2, 3}
+    assert [key.operation.value for key in found[:4]] == ["chg", "send_code", "check_code", "del"]
+
+
+def test_compact_json_is_only_valid_but_still_found() -> None:
+    body = b'[{"sender":"A","status":1,"id":1}]'
+    assert sw.sniff(body) == [k(3, "get", all=True), k(3, "get", all=True, operators=True)]
+
+
+def test_fields_actually_present_outrank_tolerant_keys() -> None:
+    # Canonical under all=0 too (a sender named "Shop, status = 1"), but all=1 explains it.
+    found = sw.sniff(b"name = Shop, status = 1, id = 4")
+    assert found[:3] == [
+        k(0, "get", all=True),
+        k(0, "get", all=True, operators=True),
+        k(0, "get"),
+    ]
+
+
+def test_success_shape_outranks_the_shared_error_reply() -> None:
+    # "0,-3" is the fmt 1 error under every fmt 1 key; nothing success-shaped matches it, so the
+    # keys are in registry order.
+    found = sw.sniff(b"0,-3")
+    assert found == [key for key in sw.registry if key.fmt == 1]
+    # A body that is a success under one key ranks it first even where it is an error elsewhere.
+    assert sw.sniff(b"ERROR = 3 (x)")[0] == k(0, "get")
+
+
+def test_empty_body_reads_as_the_plainest_list() -> None:
+    assert sw.sniff(b"")[:2] == [k(0, "get"), k(1, "get")]
+    assert sw.sniff(b"[]")[0] == k(3, "get")
+
+
+def test_nothing_matches_garbage() -> None:
+    assert sw.sniff(b"<html>502 Bad Gateway</html>") == []
+    assert sw.sniff("\x00") == []
+
+
+def test_str_and_charset() -> None:
+    body = "name = Ёлка, id = 1"
+    assert sw.sniff(body)[0] == k(0, "get")
+    assert sw.sniff(body.encode("windows-1251"), charset="windows-1251")[0] == k(0, "get")
+    # Read as UTF-8 those bytes are undecodable: valid under no key.
+    assert sw.sniff(body.encode("windows-1251")) == []
+    with pytest.raises(sw.UnsupportedCharsetError):
+        sw.sniff(b"OK", charset="no-such-charset")
+
+
+def test_bom_makes_a_body_valid_not_canonical() -> None:
+    found = sw.sniff(b"\xef\xbb\xbfOK")
+    assert found[0] == k(0, "chg")
+    assert sw.encode(sw.decode(b"\xef\xbb\xbfOK", found[0]), found[0]) == "OK"
+
+
+@given(st.data())
+def test_sniff_finds_the_key_of_every_canonical_reply(data: st.DataObject) -> None:
+    key = data.draw(keys())
+    text = sw.encode(data.draw(replies(key)), key)
+    found = sw.sniff(text)
+    assert key in found
+    # The key it came from is canonical, so the first key is canonical too.
+    best = found[0]
+    assert sw.encode(sw.decode(text, best), best) == text
