@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 from ._codes import error_code, sender_status
 from ._errors import DecodeFailure, EncodeError
@@ -183,6 +183,17 @@ def _text_pos(text: str, node: etree._Element) -> int | None:
     return pos if found == -1 else found + 1
 
 
+def _attributes(node: etree._Element) -> list[tuple[str, str]]:
+    """The attributes of ``node`` in document order, in time linear in their number."""
+    attrib = node.attrib
+    if len(attrib) <= 32:
+        return attrib.items()
+    # lxml finds each value by a search of the attribute list, so items() is quadratic in their
+    # number, and libxml2 lets one element carry a million (SPEC D11). XPath walks it once.
+    values = cast("list[etree._ElementUnicodeResult[etree._Element]]", node.xpath("@*"))
+    return [(value.attrname or "", str(value)) for value in values]
+
+
 def _blank(value: str | None) -> bool:
     return value is None or not value.strip(_WHITESPACE)
 
@@ -313,7 +324,7 @@ class XmlCodec:
         operators = None
         if key.operators:
             fields: dict[str, OperatorValue] = {}
-            for name_, value in attrib.items():
+            for name_, value in _attributes(node):
                 if name_ in fixed:
                     continue
                 if name_ in RESERVED_FIELDS or name_.startswith("{"):
