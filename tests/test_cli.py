@@ -481,3 +481,26 @@ def test_python_m_smsc_wire(tmp_path: Path) -> None:
     assert bad.stderr.decode() == (
         f"smsc-wire validate: error: no such file or directory: {str(tmp_path / 'missing')!r}\n"
     )
+
+
+# --- the README --------------------------------------------------------------------------------
+
+
+def test_readme_sdk_example_runs() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Testing your SDK with smsc_wire", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    test = namespace["test_sdk_reads_every_reply"]
+    assert callable(test)
+    test()  # hypothesis runs it over replies of every shape
+
+
+def test_readme_command_line_output_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ smsc-wire validate examples/captures\n", 1)[1].split("$ echo", 1)[0]
+    root = Path(__file__).parent.parent
+    status, out, _ = run(capsys, "validate", str(CAPTURES))
+    assert status == 1
+    assert out.replace(str(root) + "/", "") == block
