@@ -9,6 +9,7 @@ byte-order mark (SPEC D6); and after it, the translation of a codec's :class:`De
 from __future__ import annotations
 
 import codecs
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
@@ -30,6 +31,7 @@ DEFAULT_MAX_SIZE: Final = 16 * 1024 * 1024
 """The default size limit of :func:`decode`: 16 MiB (SPEC D11)."""
 
 _UTF8_NAMES: Final = frozenset({"utf-8", "utf-8-sig"})
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=64)
@@ -70,6 +72,13 @@ def decode(
             raise InputTooLargeError(len(raw), max_size, unit="characters", key=key)
         text = raw
         encoding = None
+        surrogate = _SURROGATE.search(raw)
+        if surrogate is not None:
+            # No fmt can carry one (SPEC D8), and bytes never decode to one: refuse it here.
+            raise _wire_error(
+                DecodeFailure("a lone surrogate is not a character", surrogate.start()),
+                key, raw, None, 0,
+            )  # fmt: skip
     else:
         if len(raw) > max_size:
             raise InputTooLargeError(len(raw), max_size, unit="bytes", key=key)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from ._codes import error_code, sender_status
+from ._codes import error_code, operator_status, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
 from ._key import Key, Operation
@@ -25,10 +25,14 @@ from ._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_sender,
 )
 from ._shape import (
+    NUMBER_LIKE,
     OPERATOR_FIELDS,
+    OPERATOR_STATUS_TEXT,
     RESERVED_FIELDS,
+    STATUS_TEXT,
     added_id_of,
     check_text,
     error_of,
@@ -37,6 +41,7 @@ from ._shape import (
     ordered_operators,
     parse_uint,
     senders_of,
+    text_lines,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +63,10 @@ _TERMINALS: Final = {
 # operator value may hold one; field names are lower-case words.
 _FIELD_START: Final = re.compile(r", [a-z0-9_]+ = ")
 _FIELD_NAME: Final = re.compile(r"[a-z0-9_]+")
+# The same boundary, capturing the field name: splitting a line on it gives the name, then
+# alternately each field's name and value (SPEC D8: a name ends at the first such boundary).
+_FIELD_SPLIT: Final = re.compile(r", ([a-z0-9_]+) = ")
+_NOT_OPERATOR: Final = frozenset({"name", "sender", "status", "id"})
 
 
 def _uint(token: Token, what: str) -> int:
@@ -81,6 +90,106 @@ def _operators(fields: list[Token]) -> Operators:
             raise DecodeFailure(f"field {name!r} appears twice", pos + 2)
         parsed[name] = operator_value(raw, pos + 5 + len(name))
     return Operators._adopt(parsed)
+
+
+class _Declined(Exception):
+    """A value the fast path leaves to the grammar, which reports it with its position."""
+
+
+class _OperatorValues(dict[str, OperatorValue]):
+    """Operator value text to value: the common codes are entries, the rest computed (SPEC D4)."""
+
+    def __missing__(self, raw: str) -> OperatorValue:
+        # Not stored: hostile input must not grow the table.
+        number = _uint_text(raw)
+        if number is not None:
+            return operator_status(number)
+        if NUMBER_LIKE.fullmatch(raw):
+            raise _Declined
+        return raw
+
+
+_OPERATOR_VALUES: Final = _OperatorValues(OPERATOR_STATUS_TEXT)
+
+
+def _uint_text(raw: str) -> int | None:
+    if raw.isdigit() and raw.isascii() and len(raw) < 19:
+        return int(raw)
+    return None
+
+
+def _fast_list(text: str, all_: bool, operators: bool) -> SenderList | None:
+    """The sender list of a well-formed body, or ``None`` to leave the body to the grammar.
+
+    Equivalent to ``fmt0.lark`` on every body it accepts (proven by a differential property in
+    tests/test_fast_paths.py); anything unusual (an error reply, a raw operator value that looks
+    like a number, leading zeros past 18 digits, a malformed line) is declined, and the grammar
+    then decodes it or says precisely what is wrong.
+    """
+    lines = text_lines(text)
+    if lines is None:
+        return None
+    senders: list[Sender] = []
+    append = senders.append
+    for line in lines:
+        if not line.startswith("name = "):
+            return None
+        if operators:
+            sender = _fast_operators(line, all_)
+            if sender is None:
+                return None
+            append(sender)
+            continue
+        head, found, id_raw = line.rpartition(", id = ")
+        id_ = _uint_text(id_raw)
+        if not found or id_ is None:
+            return None
+        status = None
+        if all_:
+            head, found, status_raw = head.rpartition(", status = ")
+            status = STATUS_TEXT.get(status_raw)
+            if status is None:
+                number = _uint_text(status_raw)
+                if not found or number is None:
+                    return None
+                status = sender_status(number)
+        if len(head) <= 7:
+            return None
+        append(new_sender(head[7:], id_, status, None))
+    return SenderList(senders)
+
+
+def _fast_operators(line: str, all_: bool) -> Sender | None:
+    parts = _FIELD_SPLIT.split(line)
+    # parts: "name = <name>", then field name and value pairs; the last pair must be the id.
+    if len(parts) < 3 or parts[-2] != "id" or len(parts[0]) <= 7:
+        return None
+    id_ = _uint_text(parts[-1])
+    if id_ is None:
+        return None
+    first = 1
+    status = None
+    if all_:
+        if len(parts) < 5 or parts[1] != "status":
+            return None
+        status = STATUS_TEXT.get(parts[2])
+        if status is None:
+            number = _uint_text(parts[2])
+            if number is None:
+                return None
+            status = sender_status(number)
+        first = 3
+    names = parts[first:-2:2]
+    try:
+        fields = {
+            name: _OPERATOR_VALUES[raw]
+            for name, raw in zip(names, parts[first + 1 : -2 : 2], strict=True)
+        }
+    except _Declined:
+        return None
+    if len(fields) != len(names) or not _NOT_OPERATOR.isdisjoint(fields):
+        return None
+    return new_sender(parts[0][7:], id_, status, Operators._adopt(fields))
 
 
 def _diagnose(text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | None:
@@ -164,11 +273,12 @@ PARSER: Final = GrammarParser(
 class TextCodec:
     """The fmt 0 codec of one key."""
 
-    __slots__ = ("_start", "key")
+    __slots__ = ("_get", "_start", "key")
 
     def __init__(self, key: Key) -> None:
         self.key = key
-        if key.operation is Operation.GET:
+        self._get = key.operation is Operation.GET
+        if self._get:
             self._start = (
                 "get_"
                 + {
@@ -182,6 +292,10 @@ class TextCodec:
             self._start = "added" if key.operation is Operation.ADD else "ok"
 
     def decode(self, text: str) -> Reply:
+        if self._get:
+            fast = _fast_list(text, self.key.all, self.key.operators)
+            if fast is not None:
+                return fast
         reply: Reply = PARSER.parse(text, self._start)
         return reply
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from ._codes import operator_status
+from ._codes import OperatorStatus, SenderStatus, operator_status, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
 from ._models import (
@@ -45,7 +45,14 @@ OPERATOR_FIELDS_JSON: Final = (
 RESERVED_FIELDS: Final = frozenset({"name", "sender", "status", "id"})
 """Field names that are never operator fields in any fmt (SPEC D4)."""
 
-_NUMBER_LIKE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# The common codes as they appear on the wire, converted once: a dict look-up costs a fraction of
+# int() and an enum look-up, and decoding a record is mostly converting codes.
+STATUS_TEXT: Final[dict[str, SenderStatus | int]] = {str(n): sender_status(n) for n in range(256)}
+OPERATOR_STATUS_TEXT: Final[dict[str, OperatorStatus | int]] = {
+    str(n): operator_status(n) for n in range(256)
+}
+
+NUMBER_LIKE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FORBIDDEN_IN_NAME: Final = re.compile(r"[\r\n\x00\ud800-\udfff]")
 
 
@@ -62,11 +69,29 @@ def operator_value(raw: str, pos: int | None) -> OperatorValue:
     """An operator field's text: a status code where it is digits, else kept raw (SPEC D4)."""
     if raw.isascii() and raw.isdigit():
         return operator_status(parse_uint(raw, pos, "operator status"))
-    if _NUMBER_LIKE.fullmatch(raw):
+    if NUMBER_LIKE.fullmatch(raw):
         raise DecodeFailure(
             f"operator status {_shorten(raw)} is not an unsigned integer (SPEC D9)", pos
         )
     return raw
+
+
+def text_lines(text: str) -> list[str] | None:
+    """The lines of a text body for a fast path, or ``None`` if it holds what needs the grammar.
+
+    CRLF becomes LF, and one trailing line ending is dropped (SPEC D6); a lone CR or a NUL makes
+    the body the grammar's to reject (with a position). Lone surrogates never reach a codec.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if "\x00" in text:
+        return None
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _shorten(text: str) -> str:
@@ -139,7 +164,7 @@ def _check_operator(name: object, value: object, where: str, key: Key) -> None:
     check_text(name, where, key)
     if isinstance(value, str):
         check_text(value, where, key, allow_empty=True)
-        if (value.isascii() and value.isdigit()) or _NUMBER_LIKE.fullmatch(value):
+        if (value.isascii() and value.isdigit()) or NUMBER_LIKE.fullmatch(value):
             raise EncodeError(
                 f"{where} is the text {value!r}, which would read back as a number "
                 "(write status codes as int)",
