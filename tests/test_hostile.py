@@ -11,6 +11,8 @@ fuzzers (fuzz/README.md) are pinned here with their exact errors.
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -779,3 +781,40 @@ def test_eight_threads_decode_like_one() -> None:
     assert sorted(results) == list(range(8))
     for outcomes in results.values():
         assert outcomes == serial
+
+
+_COLD_START: Final = """
+import sys, threading
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import smsc_wire as sw
+from test_hostile import _bodies, _outcome
+cases = _bodies()
+barrier = threading.Barrier(8)
+results = {}
+def work(index):
+    barrier.wait()
+    results[index] = [_outcome(key, raw) for key, raw in cases]
+threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+serial = [_outcome(key, raw) for key, raw in cases]
+assert sorted(results) == list(range(8)), sorted(results)
+assert all(outcomes == serial for outcomes in results.values())
+print("same", len(cases))
+"""
+
+
+def test_eight_threads_building_the_parsers_at_once() -> None:
+    # In a fresh process no parser is built yet: the first decodes race to build them.
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", _COLD_START, str(root), str(root / "tests")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("same ")
