@@ -83,6 +83,11 @@ def decode(
         if len(raw) > max_size:
             raise InputTooLargeError(len(raw), max_size, unit="bytes", key=key)
         encoding = _codec_name(charset)
+        direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
+        if direct is not None and encoding == "utf-8":
+            reply: Reply | None = direct(raw[3:] if raw[:3] == b"\xef\xbb\xbf" else raw)
+            if reply is not None:
+                return reply
         try:
             text = str(raw, encoding)
         except UnicodeDecodeError as exc:

@@ -67,3 +67,11 @@ def operator_status(value: int) -> OperatorStatus | int:
 def error_code(value: int) -> ErrorCode | int:
     """``value`` as an :class:`ErrorCode` where it is one, else the plain int."""
     return _ERROR_CODE.get(value, value)
+
+
+# The common codes as they appear on the wire, converted once: a dict look-up costs a fraction of
+# int() and an enum look-up, and decoding a record is mostly converting codes.
+STATUS_TEXT: Final[dict[str, SenderStatus | int]] = {str(n): sender_status(n) for n in range(256)}
+OPERATOR_STATUS_TEXT: Final[dict[str, OperatorStatus | int]] = {
+    str(n): operator_status(n) for n in range(256)
+}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from ._codes import error_code, operator_status, sender_status
+from ._codes import STATUS_TEXT, error_code, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
 from ._key import Key, Operation
@@ -28,11 +28,10 @@ from ._models import (
     new_sender,
 )
 from ._shape import (
-    NUMBER_LIKE,
     OPERATOR_FIELDS,
-    OPERATOR_STATUS_TEXT,
+    OPERATOR_VALUES,
     RESERVED_FIELDS,
-    STATUS_TEXT,
+    Declined,
     added_id_of,
     check_text,
     error_of,
@@ -42,6 +41,7 @@ from ._shape import (
     parse_uint,
     senders_of,
     text_lines,
+    uint_text,
 )
 
 if TYPE_CHECKING:
@@ -92,32 +92,6 @@ def _operators(fields: list[Token]) -> Operators:
     return Operators._adopt(parsed)
 
 
-class _Declined(Exception):
-    """A value the fast path leaves to the grammar, which reports it with its position."""
-
-
-class _OperatorValues(dict[str, OperatorValue]):
-    """Operator value text to value: the common codes are entries, the rest computed (SPEC D4)."""
-
-    def __missing__(self, raw: str) -> OperatorValue:
-        # Not stored: hostile input must not grow the table.
-        number = _uint_text(raw)
-        if number is not None:
-            return operator_status(number)
-        if NUMBER_LIKE.fullmatch(raw):
-            raise _Declined
-        return raw
-
-
-_OPERATOR_VALUES: Final = _OperatorValues(OPERATOR_STATUS_TEXT)
-
-
-def _uint_text(raw: str) -> int | None:
-    if raw.isdigit() and raw.isascii() and len(raw) < 19:
-        return int(raw)
-    return None
-
-
 def _fast_list(text: str, all_: bool, operators: bool) -> SenderList | None:
     """The sender list of a well-formed body, or ``None`` to leave the body to the grammar.
 
@@ -141,7 +115,7 @@ def _fast_list(text: str, all_: bool, operators: bool) -> SenderList | None:
             append(sender)
             continue
         head, found, id_raw = line.rpartition(", id = ")
-        id_ = _uint_text(id_raw)
+        id_ = uint_text(id_raw)
         if not found or id_ is None:
             return None
         status = None
@@ -149,7 +123,7 @@ def _fast_list(text: str, all_: bool, operators: bool) -> SenderList | None:
             head, found, status_raw = head.rpartition(", status = ")
             status = STATUS_TEXT.get(status_raw)
             if status is None:
-                number = _uint_text(status_raw)
+                number = uint_text(status_raw)
                 if not found or number is None:
                     return None
                 status = sender_status(number)
@@ -164,7 +138,7 @@ def _fast_operators(line: str, all_: bool) -> Sender | None:
     # parts: "name = <name>", then field name and value pairs; the last pair must be the id.
     if len(parts) < 3 or parts[-2] != "id" or len(parts[0]) <= 7:
         return None
-    id_ = _uint_text(parts[-1])
+    id_ = uint_text(parts[-1])
     if id_ is None:
         return None
     first = 1
@@ -174,7 +148,7 @@ def _fast_operators(line: str, all_: bool) -> Sender | None:
             return None
         status = STATUS_TEXT.get(parts[2])
         if status is None:
-            number = _uint_text(parts[2])
+            number = uint_text(parts[2])
             if number is None:
                 return None
             status = sender_status(number)
@@ -182,10 +156,10 @@ def _fast_operators(line: str, all_: bool) -> Sender | None:
     names = parts[first:-2:2]
     try:
         fields = {
-            name: _OPERATOR_VALUES[raw]
+            name: OPERATOR_VALUES[raw]
             for name, raw in zip(names, parts[first + 1 : -2 : 2], strict=True)
         }
-    except _Declined:
+    except Declined:
         return None
     if len(fields) != len(names) or not _NOT_OPERATOR.isdisjoint(fields):
         return None

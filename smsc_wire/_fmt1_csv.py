@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from ._codes import error_code, sender_status
+from ._codes import STATUS_TEXT, error_code, sender_status
 from ._errors import DecodeFailure
 from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
 from ._key import Key, Operation
 from ._models import ErrorReply, Ok, Reply, Sender, SenderAdded, SenderList, new_sender
-from ._shape import STATUS_TEXT, added_id_of, error_of, ok_of, parse_uint, senders_of, text_lines
+from ._shape import added_id_of, error_of, ok_of, parse_uint, senders_of, text_lines
 
 if TYPE_CHECKING:
     from lark import Token

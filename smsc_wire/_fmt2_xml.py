@@ -26,17 +26,21 @@ from ._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_sender,
 )
 from ._shape import (
     OPERATOR_FIELDS,
     RESERVED_FIELDS,
+    Declined,
     added_id_of,
     error_of,
     ok_of,
     operator_value,
+    operators_from_wire,
     ordered_operators,
     parse_uint,
     senders_of,
+    uint_text,
 )
 
 if TYPE_CHECKING:
@@ -99,6 +103,22 @@ def _line_start(text: str, line: int) -> int:
         if pos == 0:
             return len(text)
     return pos
+
+
+def _clean_root(raw: bytes) -> etree._Element | None:
+    """The root of a UTF-8 body if it parses and has no DOCTYPE or top-level extras, else None."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(raw, _parser())
+    except etree.XMLSyntaxError:
+        return None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        return None
+    if root.getprevious() is not None or root.getnext() is not None:
+        return None
+    return root
 
 
 def _parse(text: str) -> etree._Element:
@@ -264,17 +284,76 @@ class XmlCodec:
         self.key = key
         self._fixed = frozenset({"id", "status"} if key.all else {"id"})
 
+    def decode_utf8(self, raw: bytes) -> Reply | None:
+        """Decode a UTF-8 sender list without a str copy of it, or ``None`` for the text path.
+
+        Only a list in which every record passes the fast check is decoded here; any other
+        body is left to :meth:`decode`, which explains what is wrong with it.
+        """
+        if self.key.operation is not Operation.GET:
+            return None
+        root = _clean_root(raw)
+        return None if root is None else self._fast_list(root)
+
+    def _fast_list(self, root: etree._Element) -> SenderList | None:
+        if root.tag != "list" or len(root.attrib) or not _blank(root.text):
+            return None
+        senders: list[Sender] = []
+        append = senders.append
+        sender = self._fast_sender
+        for node in root:
+            if node.tag != "sender" or len(node) or not _blank(node.tail):
+                return None
+            record = sender(node)
+            if record is None:
+                return None
+            append(record)
+        return SenderList(senders)
+
+    def _fast_sender(self, node: etree._Element) -> Sender | None:
+        name = node.text
+        if not name or "\n" in name or "\r" in name:
+            return None
+        attrib = node.attrib
+        if len(attrib) > 32:
+            return None  # see _attributes
+        fields: dict[str, str] = dict(attrib.items())
+        id_ = uint_text(fields.pop("id", ""))
+        status = None
+        if self.key.all:
+            number = uint_text(fields.pop("status", ""))
+            if number is None:
+                return None
+            status = sender_status(number)
+        if id_ is None:
+            return None
+        if not self.key.operators:
+            return None if fields else new_sender(name, id_, status, None)
+        if "name" in fields or "sender" in fields or "status" in fields:
+            return None
+        try:
+            operators = operators_from_wire(fields)
+        except Declined:
+            return None
+        if "{" in "".join(fields):
+            return None  # an attribute in a namespace
+        return new_sender(name, id_, status, operators)
+
     def decode(self, text: str) -> Reply:
         key = self.key
         if key.operation not in (Operation.GET, Operation.ADD) and _bare_ok(text):
             return Ok()  # SPEC D6: the live service has been seen to answer a bare OK.
         root = _parse(text)
+        if key.operation is Operation.GET:
+            fast = self._fast_list(root)
+            if fast is not None:
+                return fast
         if root.tag == "result" and len(root):
             return _error(text, root)
         if key.operation is Operation.GET:
             _expect_root(text, root, "list")
             _no_attributes(text, root)
-            senders = []
+            senders: list[Sender] = []
             for node in _children(text, root):
                 try:
                     senders.append(self._sender(text, node, locate=False))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any, Final
 
 import orjson
 
-from ._codes import OperatorStatus, error_code, operator_status, sender_status
+from ._codes import STATUS_TEXT, error_code, operator_status, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
 from ._models import (
@@ -30,28 +31,46 @@ from ._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_sender,
 )
 from ._shape import (
     MAX_UINT,
     OPERATOR_FIELDS_JSON,
     RESERVED_FIELDS,
+    Declined,
     added_id_of,
     error_of,
     ok_of,
     operator_value,
+    operators_from_wire,
     ordered_operators,
     parse_uint,
     senders_of,
+    uint_text,
 )
 
 # One token of a JSON text that matters for positions: a string (a member name when a colon
 # follows) or a bracket. Strings are matched whole, so brackets inside them are never seen.
 _TOKEN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"(\s*+:)?|[{}\[\]]')
 _LINE_BREAK: Final = re.compile(r"[\r\n\x00]")
-# The common operator values, converted once: a dict look-up costs far less than int() and an enum.
-_STATUS_TEXT: Final[dict[str, OperatorStatus | int]] = {
-    str(n): operator_status(n) for n in range(256)
-}
+_NOT_OPERATOR: Final = frozenset(RESERVED_FIELDS)
+
+
+def _fast_uint(value: object) -> int:
+    if type(value) is int:
+        if 0 <= value <= MAX_UINT:
+            return value
+    elif type(value) is str:
+        number = uint_text(value)
+        if number is not None:
+            return number
+    raise Declined
+
+
+def _fast_name(value: object) -> str:
+    if type(value) is str and value and (value.isprintable() or not _LINE_BREAK.search(value)):
+        return value
+    raise Declined
 
 
 class _Shape(Exception):
@@ -169,9 +188,6 @@ def _name(value: object, record: int) -> str:
 
 def _operator(value: object, record: int, member: str) -> OperatorValue:
     if type(value) is str:
-        known = _STATUS_TEXT.get(value)
-        if known is not None:
-            return known
         try:
             return operator_value(value, None)
         except DecodeFailure as failure:
@@ -191,10 +207,11 @@ def _members(obj: dict[str, Any], expected: tuple[str, ...], record: int | None)
 class JsonCodec:
     """The fmt 3 codec of one key."""
 
-    __slots__ = ("_record", "key")
+    __slots__ = ("_ok_operation", "_record", "key")
 
     def __init__(self, key: Key) -> None:
         self.key = key
+        self._ok_operation = key.operation not in (Operation.GET, Operation.ADD)
         if key.operators:
             self._record = self._operators_record
         elif key.all:
@@ -202,9 +219,25 @@ class JsonCodec:
         else:
             self._record = self._plain_record
 
+    def decode_utf8(self, raw: bytes) -> Reply | None:
+        """Decode a UTF-8 body without making a str of it, or ``None`` for the text path.
+
+        orjson reads UTF-8 directly; any doubt (invalid JSON, a shape error, a colon that might
+        hide a duplicate member) returns ``None`` and :meth:`decode` then decides, with positions.
+        """
+        if self._ok_operation and raw in (b"OK", b"OK\n", b"OK\r\n"):
+            return Ok()
+        try:
+            value = orjson.loads(raw)
+            reply, members = self._reply(value)
+        except (orjson.JSONDecodeError, _Shape):
+            return None
+        if raw.count(b":") != members:
+            return None
+        return reply
+
     def decode(self, text: str) -> Reply:
-        key = self.key
-        if key.operation not in (Operation.GET, Operation.ADD) and text in ("OK", "OK\n", "OK\r\n"):
+        if self._ok_operation and text in ("OK", "OK\n", "OK\r\n"):
             return Ok()  # SPEC D6: the live service has been seen to answer a bare OK.
         value = _loads(text)
         try:
@@ -236,13 +269,16 @@ class JsonCodec:
                     f"found {_describe(value)}"
                 )
             record = self._record
-            senders = []
+            senders: list[Sender] = []
             members = 0
             for i, item in enumerate(value):
                 if type(item) is not dict:
                     raise _Shape(f"record {i} must be an object, not {_describe(item)}", None)
-                senders.append(record(item, i))
-                members += len(item)
+                members += len(item)  # before a record reader takes the dict apart
+                try:
+                    senders.append(record(item))
+                except (Declined, KeyError, TypeError):
+                    senders.append(self._checked_record(item, i))
             return SenderList(senders), members
         if type(value) is not dict:
             raise _Shape(f"expected an object, found {_describe(value)}")
@@ -254,22 +290,76 @@ class JsonCodec:
             raise _Shape('expected "result": "OK"', None, "result")
         return Ok(), 1
 
-    def _plain_record(self, item: dict[str, Any], i: int) -> Sender:
-        if len(item) != 2 or "sender" not in item or "id" not in item:
-            _members(item, ("sender", "id"), i)
-        return Sender(_name(item["sender"], i), _uint(item["id"], "id", record=i, member="id"))
+    # The fast readers take a record in the documented member order with common values; they
+    # raise Declined, KeyError (a missing member) or TypeError (an unhashable value) on anything
+    # else, and _checked_record reads the record again: it accepts every valid record and
+    # explains what is wrong with the others.
 
-    def _status_record(self, item: dict[str, Any], i: int) -> Sender:
-        if len(item) != 3 or "sender" not in item or "status" not in item or "id" not in item:
-            _members(item, ("sender", "status", "id"), i)
-        status = _uint(item["status"], "status", record=i, member="status")
-        return Sender(
-            _name(item["sender"], i),
-            _uint(item["id"], "id", record=i, member="id"),
-            sender_status(status),
-        )
+    def _plain_record(self, item: dict[str, Any]) -> Sender:
+        if len(item) != 2:
+            raise Declined
+        return new_sender(_fast_name(item["sender"]), _fast_uint(item["id"]), None, None)
 
-    def _operators_record(self, item: dict[str, Any], i: int) -> Sender:
+    def _status_record(self, item: dict[str, Any]) -> Sender:
+        if len(item) != 3:
+            raise Declined
+        status = sender_status(_fast_uint(item["status"]))
+        return new_sender(_fast_name(item["sender"]), _fast_uint(item["id"]), status, None)
+
+    def _operators_record(self, item: dict[str, Any]) -> Sender:
+        # The members left after taking out the name, status and id are the operator fields,
+        # adopted as they are: the dict is ours. Only a record in the documented order is taken
+        # apart, so that it can be put back exactly as it was if the checked path must read it.
+        all_ = self.key.all
+        if next(reversed(item)) != "id" or next(iter(item)) != "sender" or len(item) < 2 + all_:
+            raise Declined
+        if all_ and next(islice(item, 1, None)) != "status":
+            raise Declined
+        pop = item.pop
+        name = pop("sender")
+        status_raw = pop("status") if all_ else None
+        id_raw = pop("id")
+        try:
+            if not (type(name) is str and name and (name.isprintable() or _fast_name(name))):
+                raise Declined
+            if type(id_raw) is str and id_raw.isdigit() and id_raw.isascii() and len(id_raw) < 19:
+                id_ = int(id_raw)
+            else:
+                id_ = _fast_uint(id_raw)
+            status = None
+            if all_:
+                status = STATUS_TEXT.get(status_raw)  # type: ignore[arg-type]
+                if status is None:
+                    status = sender_status(_fast_uint(status_raw))
+            elif "status" in item:
+                raise Declined
+            if "name" in item:
+                raise Declined
+            return new_sender(name, id_, status, operators_from_wire(item))
+        except (Declined, TypeError):
+            fields = dict(item)
+            item.clear()
+            item["sender"] = name
+            if all_:
+                item["status"] = status_raw
+            item.update(fields)
+            item["id"] = id_raw
+            raise
+
+    def _checked_record(self, item: dict[str, Any], i: int) -> Sender:
+        key = self.key
+        if not key.operators:
+            expected = ("sender", "status", "id") if key.all else ("sender", "id")
+            _members(item, expected, i)
+            status = None
+            if key.all:
+                status = sender_status(_uint(item["status"], "status", record=i, member="status"))
+            return new_sender(
+                _name(item["sender"], i),
+                _uint(item["id"], "id", record=i, member="id"),
+                status,
+                None,
+            )
         name = id_ = status = None
         fields: dict[str, OperatorValue] = {}
         for member, value in item.items():
@@ -277,15 +367,15 @@ class JsonCodec:
                 name = _name(value, i)
             elif member == "id":
                 id_ = _uint(value, "id", record=i, member="id")
-            elif member == "status" and self.key.all:
+            elif member == "status" and key.all:
                 status = sender_status(_uint(value, "status", record=i, member="status"))
             elif member in RESERVED_FIELDS:
                 raise _Shape(f"the member {member!r} is not defined under this key", i, member)
             else:
                 fields[member] = _operator(value, i, member)
-        if name is None or id_ is None or (status is None and self.key.all):
-            _members(item, ("sender", "status", "id") if self.key.all else ("sender", "id"), i)
-        return Sender(name, id_, status, Operators._adopt(fields))  # type: ignore[arg-type]
+        if name is None or id_ is None or (status is None and key.all):
+            _members(item, ("sender", "status", "id") if key.all else ("sender", "id"), i)
+        return new_sender(name, id_, status, Operators._adopt(fields))  # type: ignore[arg-type]
 
     def encode(self, reply: Reply) -> str:
         key = self.key

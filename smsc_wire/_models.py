@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn, Self, TypeAlias, overload
 
-from ._codes import ErrorCode, OperatorStatus, SenderStatus
+from ._codes import OPERATOR_STATUS_TEXT, ErrorCode, OperatorStatus, SenderStatus
+
+_new = object.__new__
 
 OperatorValue: TypeAlias = OperatorStatus | int | str
 """An operator field's value: a status code, or the raw text of a non-integer value (SPEC D4)."""
@@ -29,9 +31,13 @@ class Operators(Mapping[str, OperatorValue]):
     (2, True)
     """
 
-    __slots__ = ("_fields",)
+    __slots__ = ("_fields", "_wire")
 
-    _fields: dict[str, OperatorValue]
+    # Either _fields holds the values, or _fields is None and _wire holds checked wire text
+    # (every value a key of OPERATOR_STATUS_TEXT), converted on first use: most decoded lists
+    # are written out again or counted, not read field by field.
+    _fields: dict[str, OperatorValue] | None
+    _wire: dict[str, str]
 
     def __init__(
         self, fields: Mapping[str, OperatorValue] | Iterable[tuple[str, OperatorValue]] = ()
@@ -41,34 +47,52 @@ class Operators(Mapping[str, OperatorValue]):
     @classmethod
     def _adopt(cls, fields: dict[str, OperatorValue]) -> Operators:
         # Decoders hand over a dict they built and never touch again: no copy.
-        ops = cls.__new__(cls)
+        ops = _new(cls)
         ops._fields = fields
         return ops
 
+    @classmethod
+    def _lazy(cls, wire: dict[str, str]) -> Operators:
+        ops = _new(cls)
+        ops._fields = None
+        ops._wire = wire
+        return ops
+
+    def _values(self) -> dict[str, OperatorValue]:
+        fields = self._fields
+        if fields is None:
+            # Two threads may both convert; they make equal dicts and either one is kept.
+            fields = {name: OPERATOR_STATUS_TEXT[raw] for name, raw in self._wire.items()}
+            self._fields = fields
+        return fields
+
     def __getitem__(self, name: str) -> OperatorValue:
-        return self._fields[name]
+        return self._values()[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._fields)
+        fields = self._fields
+        return iter(self._wire if fields is None else fields)
 
     def __len__(self) -> int:
-        return len(self._fields)
+        fields = self._fields
+        return len(self._wire if fields is None else fields)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._fields
+        fields = self._fields
+        return name in (self._wire if fields is None else fields)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Operators):
-            return self._fields == other._fields
+            return self._values() == other._values()
         if isinstance(other, Mapping):
-            return self._fields == dict(other)
+            return self._values() == dict(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(frozenset(self._fields.items()))
+        return hash(frozenset(self._values().items()))
 
     def __repr__(self) -> str:
-        return f"Operators({self._fields!r})"
+        return f"Operators({self._values()!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +115,6 @@ class Sender:
             object.__setattr__(self, "operators", Operators(ops))
 
 
-_new = object.__new__
 _set_name = Sender.__dict__["name"].__set__
 _set_id = Sender.__dict__["id"].__set__
 _set_status = Sender.__dict__["status"].__set__

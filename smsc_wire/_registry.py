@@ -32,6 +32,17 @@ class Codec(Protocol):
     def encode(self, reply: Reply) -> str: ...
 
 
+class Utf8Codec(Codec, Protocol):
+    """A codec that can also read a UTF-8 body directly, without a ``str`` copy of it.
+
+    ``decode_utf8`` gets the bytes (byte-order mark removed) and returns the reply, or ``None``
+    whenever it is in any doubt; :func:`smsc_wire.decode` then decodes the text as usual, so
+    errors and their positions come from ``decode`` alone.
+    """
+
+    def decode_utf8(self, raw: bytes) -> Reply | None: ...
+
+
 class Registry(Mapping[Key, Codec]):
     """Maps each supported :class:`Key` to its :class:`Codec`.
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
-from ._codes import OperatorStatus, SenderStatus, operator_status, sender_status
+from ._codes import OPERATOR_STATUS_TEXT, operator_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
 from ._models import (
     ErrorReply,
     Ok,
+    Operators,
     OperatorValue,
     Reply,
     Sender,
@@ -45,13 +46,6 @@ OPERATOR_FIELDS_JSON: Final = (
 RESERVED_FIELDS: Final = frozenset({"name", "sender", "status", "id"})
 """Field names that are never operator fields in any fmt (SPEC D4)."""
 
-# The common codes as they appear on the wire, converted once: a dict look-up costs a fraction of
-# int() and an enum look-up, and decoding a record is mostly converting codes.
-STATUS_TEXT: Final[dict[str, SenderStatus | int]] = {str(n): sender_status(n) for n in range(256)}
-OPERATOR_STATUS_TEXT: Final[dict[str, OperatorStatus | int]] = {
-    str(n): operator_status(n) for n in range(256)
-}
-
 NUMBER_LIKE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FORBIDDEN_IN_NAME: Final = re.compile(r"[\r\n\x00\ud800-\udfff]")
 
@@ -74,6 +68,56 @@ def operator_value(raw: str, pos: int | None) -> OperatorValue:
             f"operator status {_shorten(raw)} is not an unsigned integer (SPEC D9)", pos
         )
     return raw
+
+
+class Declined(Exception):
+    """Raised in a fast path for a value it leaves to the checked path, which explains it."""
+
+
+class _OperatorValues(dict[object, OperatorValue]):
+    """Operator value as read (text, or a JSON number) to value: the common codes are entries.
+
+    A miss computes the value (SPEC D4: digits are a status, other text is kept raw) without
+    storing it, so hostile input cannot grow the table; anything else raises :class:`Declined`.
+    """
+
+    def __missing__(self, value: object) -> OperatorValue:
+        if type(value) is str:
+            number = uint_text(value)
+            if number is not None:
+                return operator_status(number)
+            if (value.isascii() and value.isdigit()) or NUMBER_LIKE.fullmatch(value):
+                raise Declined  # a long number (range check) or one that is an error (D9)
+            return value
+        if type(value) is int and 0 <= value <= MAX_UINT:
+            return operator_status(value)
+        raise Declined
+
+
+OPERATOR_VALUES: Final = _OperatorValues(OPERATOR_STATUS_TEXT)
+"""Maps an operator value as read to the model's value, for the fast paths."""
+
+_COMMON_CODES: Final = frozenset(OPERATOR_STATUS_TEXT)
+
+
+def operators_from_wire(fields: dict[str, Any]) -> Operators:
+    """The :class:`Operators` of operator fields as read (text, or JSON numbers), for fast paths.
+
+    Takes ownership of ``fields``. When every value is a common code the mapping converts them
+    when first used (checking them here is one set operation, converting them would be most of a
+    record's decoding time); otherwise each is converted now, and :class:`Declined` (or
+    ``TypeError`` for an unhashable value) leaves the record to the checked path.
+    """
+    if _COMMON_CODES.issuperset(fields.values()):
+        return Operators._lazy(fields)
+    return Operators._adopt({name: OPERATOR_VALUES[value] for name, value in fields.items()})
+
+
+def uint_text(raw: str) -> int | None:
+    """``raw`` as an int if it is ASCII digits short enough to need no range check."""
+    if raw.isdigit() and raw.isascii() and len(raw) < 19:
+        return int(raw)
+    return None
 
 
 def text_lines(text: str) -> list[str] | None:

@@ -130,3 +130,23 @@ def test_import_does_not_load_lark() -> None:
     code = "import sys, smsc_wire; print('lark' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_operators_read_lazily_behave_like_converted_ones() -> None:
+    # fmt 2 and 3 keep checked wire text and convert it on first use; fmt 0 converts at once.
+    key3, key0 = Key(3, "get", operators=True), Key(0, "get", operators=True)
+    lazy = sw.decode(b'[{"sender": "A", "mega_step": "2", "zz": "255", "id": "1"}]', key3)
+    eager = sw.decode(b"name = A, mega_step = 2, zz = 255, id = 1", key0)
+    assert isinstance(lazy, sw.SenderList)
+    assert isinstance(eager, sw.SenderList)
+    ops = lazy[0].operators
+    assert ops is not None
+    assert list(ops) == ["mega_step", "zz"] and len(ops) == 2 and "zz" in ops
+    assert hash(lazy) == hash(eager)
+    assert lazy == eager
+    assert ops["mega_step"] is sw.OperatorStatus.APPROVED
+    assert ops["zz"] is sw.OperatorStatus.APPROVED_MARKED_FOR_DEREGISTRATION
+    assert repr(ops) == (
+        "Operators({'mega_step': <OperatorStatus.APPROVED: 2>, "
+        "'zz': <OperatorStatus.APPROVED_MARKED_FOR_DEREGISTRATION: 255>})"
+    )
