@@ -2,8 +2,9 @@
 
 Usage: ``python fuzz/fuzz_roundtrip.py [libFuzzer flags] [corpus dir ...]`` (see fuzz/README.md).
 
-Invariant (SPEC D5, D8): ``encode`` either refuses a model with ``EncodeError`` or writes text
-that decodes to an equal model and re-encodes to the same text. A model is built from the input
+Invariant (SPEC D5, D8, D12): ``encode`` either refuses a model with ``EncodeError`` or writes
+text that decodes to an equal model and re-encodes to the same text, under the key and under
+every other fmt of the same shape that accepts the model. A model is built from the input
 by :func:`build_reply`, mostly valid, but mixing in the pieces that make names and values
 ambiguous on the wire (``, x = ``, commas, digits, markup, line ends, NUL, surrogates, values
 past 2**63-1) and now and then a model of the wrong kind for the key.
@@ -119,6 +120,22 @@ def test_one_input(data: bytes) -> None:
         return
     if from_bytes != reply:
         raise RoundTripError(f"{key}: {text!r} decodes differently from its UTF-8 bytes")
+    _same_in_every_fmt(reply, key)
+
+
+def _same_in_every_fmt(reply: sw.Reply, key: sw.Key) -> None:
+    """SPEC D12: wherever another fmt of the same shape writes the model, it reads back equal."""
+    for fmt in range(4):
+        other = sw.Key(fmt, key.operation, key.all, key.operators)
+        if other == key or other not in sw.registry:
+            continue
+        try:
+            text = sw.encode(reply, other)
+        except sw.EncodeError:
+            continue
+        back = sw.decode(text, other)
+        if back != reply:
+            raise RoundTripError(f"{key} -> {other}: {reply!r} -> {text!r} -> {back!r}")
 
 
 def main() -> None:
