@@ -36,6 +36,7 @@ from ._shape import (
     check_text,
     error_of,
     ok_of,
+    one_line,
     operator_value,
     ordered_operators,
     parse_uint,
@@ -131,6 +132,23 @@ def _fast_list(text: str, all_: bool, operators: bool) -> SenderList | None:
             return None
         append(new_sender(head[7:], id_, status, None))
     return SenderList(senders)
+
+
+def _fast_single(text: str, operation: Operation) -> Reply | None:
+    """An error, OK or ``ID = `` reply on one well-formed line, or ``None`` for the grammar."""
+    line = one_line(text)
+    if line is None:
+        return None
+    if line.startswith("ERROR = ") and line.endswith(")"):
+        code, found, description = line[8:-1].partition(" (")
+        number = uint_text(code)
+        return None if not found or number is None else ErrorReply(error_code(number), description)
+    if operation is Operation.GET:
+        return None
+    if operation is Operation.ADD:
+        number = uint_text(line[5:]) if line.startswith("ID = ") else None
+        return None if number is None else SenderAdded(number)
+    return Ok() if line == "OK" else None
 
 
 def _fast_operators(line: str, all_: bool) -> Sender | None:
@@ -266,12 +284,17 @@ class TextCodec:
             self._start = "added" if key.operation is Operation.ADD else "ok"
 
     def decode(self, text: str) -> Reply:
-        if self._get:
-            fast = _fast_list(text, self.key.all, self.key.operators)
-            if fast is not None:
-                return fast
-        reply: Reply = PARSER.parse(text, self._start)
+        reply = self.fast(text)
+        if reply is None:
+            reply = PARSER.parse(text, self._start)
         return reply
+
+    def fast(self, text: str) -> Reply | None:
+        """The reply read without the grammar, or ``None`` if the grammar must decide."""
+        key = self.key
+        if self._get and text[:7] != "ERROR =":
+            return _fast_list(text, key.all, key.operators)
+        return _fast_single(text, key.operation)
 
     def encode(self, reply: Reply) -> str:
         key = self.key

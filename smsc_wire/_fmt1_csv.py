@@ -15,7 +15,16 @@ from ._errors import DecodeFailure
 from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
 from ._key import Key, Operation
 from ._models import ErrorReply, Ok, Reply, Sender, SenderAdded, SenderList, new_sender
-from ._shape import added_id_of, error_of, ok_of, parse_uint, senders_of, text_lines
+from ._shape import (
+    added_id_of,
+    error_of,
+    ok_of,
+    one_line,
+    parse_uint,
+    senders_of,
+    text_lines,
+    uint_text,
+)
 
 if TYPE_CHECKING:
     from lark import Token
@@ -64,6 +73,22 @@ def _fast_list(text: str, all_: bool) -> SenderList | None:
             return None
         append(new_sender(name, int(id_raw), status, None))
     return SenderList(senders)
+
+
+def _fast_single(text: str, operation: Operation) -> Reply | None:
+    """An error, OK or id reply on one well-formed line, or ``None`` for the grammar."""
+    line = one_line(text)
+    if line is None:
+        return None
+    if line.startswith("0,-"):
+        number = uint_text(line[3:])
+        return None if number is None else ErrorReply(error_code(number), None)
+    if operation is Operation.GET:
+        return None
+    if operation is Operation.ADD:
+        number = uint_text(line)
+        return None if number is None else SenderAdded(number)
+    return Ok() if line == "OK" else None
 
 
 def _diagnose(text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | None:
@@ -148,12 +173,20 @@ class CsvCodec:
             self._start = "added" if key.operation is Operation.ADD else "ok"
 
     def decode(self, text: str) -> Reply:
-        if self._get:
-            fast = _fast_list(text, self.key.all)
-            if fast is not None:
-                return fast
-        reply: Reply = PARSER.parse(text, self._start)
+        reply = self.fast(text)
+        if reply is None:
+            reply = PARSER.parse(text, self._start)
         return reply
+
+    def fast(self, text: str) -> Reply | None:
+        """The reply read without the grammar, or ``None`` if the grammar must decide."""
+        if not self._get:
+            return _fast_single(text, self.key.operation)
+        if text[:3] == "0,-":  # an error reply, or a sender whose name starts so
+            error = _fast_single(text, Operation.GET)
+            if error is not None:
+                return error
+        return _fast_list(text, self.key.all)
 
     def encode(self, reply: Reply) -> str:
         key = self.key

@@ -120,6 +120,12 @@ def uint_text(raw: str) -> int | None:
     return None
 
 
+def one_line(text: str) -> str | None:
+    """The single line of a text body for a fast path (SPEC D6: one trailing line ending)."""
+    lines = text_lines(text)
+    return lines[0] if lines is not None and len(lines) == 1 else None
+
+
 def text_lines(text: str) -> list[str] | None:
     """The lines of a text body for a fast path, or ``None`` if it holds what needs the grammar.
 

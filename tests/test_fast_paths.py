@@ -18,20 +18,21 @@ from smsc_wire import _fmt0_text, _fmt1_csv
 from smsc_wire._errors import DecodeFailure
 from smsc_wire.strategies import wire
 
-TEXT_GET_KEYS = [k for k in sw.registry if k.fmt in (0, 1) and k.operation is sw.Operation.GET]
+TEXT_KEYS = [k for k in sw.registry if k.fmt in (0, 1)]
 
 FRAGMENTS = [
     "name = ", ", id = ", ", status = ", ", mega_step = ", ", x = ", ", id", "name", "id = ",
     ",", ", ", " = ", "=", " ", "0", "1", "7", "255", "00", "-1", "1.5", "1e3", "+2", "١",
     "Shop", "Inc", "Ж", "\n", "\r\n", "\r", "\x00", "ERROR = 3 (x)", "0,-5", "OK", "a_b",
     "status", "sender", "9223372036854775807", "9223372036854775808", "0000000000000000000001",
+    "ERROR = ", " (", ")", "ID = ", "0,-",
 ]  # fmt: skip
 
 
-def _fast(key: sw.Key) -> Callable[[str], sw.SenderList | None]:
-    if key.fmt == 0:
-        return lambda text: _fmt0_text._fast_list(text, key.all, key.operators)
-    return lambda text: _fmt1_csv._fast_list(text, key.all)
+def _fast(key: sw.Key) -> Callable[[str], sw.Reply | None]:
+    codec = sw.registry[key]
+    assert isinstance(codec, (_fmt0_text.TextCodec, _fmt1_csv.CsvCodec))
+    return codec.fast
 
 
 def _grammar(key: sw.Key, text: str) -> sw.Reply:
@@ -42,7 +43,7 @@ def _grammar(key: sw.Key, text: str) -> sw.Reply:
     return reply
 
 
-def _agree(key: sw.Key, text: str) -> sw.SenderList | None:
+def _agree(key: sw.Key, text: str) -> sw.Reply | None:
     fast = _fast(key)(text)
     try:
         slow = _grammar(key, text)
@@ -53,13 +54,18 @@ def _agree(key: sw.Key, text: str) -> sw.SenderList | None:
     return fast
 
 
-@pytest.mark.parametrize("key", TEXT_GET_KEYS, ids=str)
+@pytest.mark.parametrize("key", TEXT_KEYS, ids=str)
 @given(data=st.data())
 @settings(max_examples=150)
 def test_fast_path_takes_canonical_bodies(key: sw.Key, data: st.DataObject) -> None:
     text, reply = data.draw(wire(key))
     fast = _agree(key, text)
-    if isinstance(reply, sw.SenderList) and all(s.id < 10**18 for s in reply):
+    if isinstance(reply, sw.ErrorReply | sw.SenderAdded):
+        if max(int(reply.code if isinstance(reply, sw.ErrorReply) else reply.id), 0) < 10**18:
+            assert fast == reply
+    elif isinstance(reply, sw.Ok):
+        assert fast == reply
+    elif all(s.id < 10**18 for s in reply):
         # Statuses and operator codes are < 2**63 too, but only short ones stay on the fast path.
         short = all(
             len(str(v)) < 19 for s in reply for v in [s.status or 0, *(s.operators or {}).values()]
@@ -68,7 +74,7 @@ def test_fast_path_takes_canonical_bodies(key: sw.Key, data: st.DataObject) -> N
             assert fast == reply
 
 
-@pytest.mark.parametrize("key", TEXT_GET_KEYS, ids=str)
+@pytest.mark.parametrize("key", TEXT_KEYS, ids=str)
 @given(data=st.data())
 @settings(max_examples=150)
 def test_fast_path_on_mutated_bodies(key: sw.Key, data: st.DataObject) -> None:
@@ -80,7 +86,7 @@ def test_fast_path_on_mutated_bodies(key: sw.Key, data: st.DataObject) -> None:
     _agree(key, text)
 
 
-@pytest.mark.parametrize("key", TEXT_GET_KEYS, ids=str)
+@pytest.mark.parametrize("key", TEXT_KEYS, ids=str)
 @given(lines=st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=10).map("".join), max_size=4))
 @settings(max_examples=300)
 def test_fast_path_on_assembled_lines(key: sw.Key, lines: list[str]) -> None:
@@ -95,10 +101,13 @@ def test_fast_path_on_assembled_lines(key: sw.Key, lines: list[str]) -> None:
         (sw.Key(0, "get", operators=True), "name = A, x = 1, x = 2, id = 1"),  # duplicate
         (sw.Key(0, "get", all=True, operators=True), "name = A, x = 1, status = 1, id = 1"),
         (sw.Key(0, "get"), "name = A, id = 00000000000000000000001"),  # long but valid
-        (sw.Key(0, "get"), "ERROR = 3 (record not found)"),
         (sw.Key(1, "get", all=True), "A,1,2\r"),  # lone CR
-        (sw.Key(1, "get"), "0,-3"),
+        (sw.Key(1, "get", all=True), "0,-3,4"),  # not an error, and "-3" is no status
         (sw.Key(1, "get"), "A,1\n\n"),
+        (sw.Key(0, "del"), "ERROR = 3 x)"),
+        (sw.Key(0, "add"), "ID = 1\n\n"),
+        (sw.Key(1, "chg"), "OK\r"),
+        (sw.Key(1, "add"), "0,-"),
     ],
 )
 def test_fast_path_declines(key: sw.Key, text: str) -> None:
