@@ -35,7 +35,8 @@ _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=64)
-def _codec_name(charset: str) -> str:
+def codec_name(charset: str) -> str:
+    """The Python codec of ``charset`` (UTF-8 with or without a signature is ``utf-8``)."""
     try:
         info = codecs.lookup(charset)
     except LookupError:
@@ -82,7 +83,7 @@ def decode(
     else:
         if len(raw) > max_size:
             raise InputTooLargeError(len(raw), max_size, unit="bytes", key=key)
-        encoding = _codec_name(charset)
+        encoding = codec_name(charset)
         direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
         if direct is not None and encoding == "utf-8":
             reply: Reply | None = direct(raw[3:] if raw[:3] == b"\xef\xbb\xbf" else raw)

@@ -21,13 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from ._api import decode, encode
+from ._api import codec_name, decode, encode
 from ._errors import EncodeError, UnsupportedCharsetError, UnsupportedKeyError, WireFormatError
 from ._errors import locate as _locate
 from ._key import Key, Operation
 from ._models import ErrorReply
 from ._registry import registry
-from ._sniff import codec_name, is_canonical, matches, text_of
+from ._sniff import is_canonical, matches, text_of
 
 PROG: Final = "smsc-wire"
 STDIN: Final = "-"

@@ -12,12 +12,11 @@ character, which keeps the whole sniff near a millisecond for a typical capture.
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._api import DEFAULT_MAX_SIZE, decode, encode
-from ._errors import EncodeError, UnsupportedCharsetError, WireFormatError
+from ._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
+from ._errors import EncodeError, WireFormatError
 from ._models import ErrorReply, SenderList
 from ._registry import registry
 
@@ -45,21 +44,7 @@ def text_of(raw: bytes | str, charset: str) -> str:
     ``raw`` must already have decoded under ``charset``; ``utf-8-sig`` is read as plain UTF-8 so
     that a byte-order mark stays visible (a body with one is valid, never canonical: SPEC D5, D6).
     """
-    if isinstance(raw, str):
-        return raw
-    name = codec_name(charset)
-    return str(raw, "utf-8" if name == "utf-8-sig" else name)
-
-
-def codec_name(charset: str) -> str:
-    """The Python codec name of ``charset``; :class:`UnsupportedCharsetError` if it has none."""
-    try:
-        info = codecs.lookup(charset)
-    except LookupError:
-        raise UnsupportedCharsetError(charset) from None
-    if not getattr(info, "_is_text_encoding", True):
-        raise UnsupportedCharsetError(charset)
-    return info.name
+    return raw if isinstance(raw, str) else str(raw, codec_name(charset))
 
 
 def is_canonical(
