@@ -49,14 +49,14 @@ class ErrorCode(IntEnum):
     INVALID_CODE = 11
 
 
-_SENDER_STATUS: Final[dict[int, SenderStatus]] = {m.value: m for m in SenderStatus}
+SENDER_STATUS: Final[dict[int, SenderStatus]] = {m.value: m for m in SenderStatus}
 _OPERATOR_STATUS: Final[dict[int, OperatorStatus]] = {m.value: m for m in OperatorStatus}
 _ERROR_CODE: Final[dict[int, ErrorCode]] = {m.value: m for m in ErrorCode}
 
 
 def sender_status(value: int) -> SenderStatus | int:
     """``value`` as a :class:`SenderStatus` where it is one, else the plain int."""
-    return _SENDER_STATUS.get(value, value)
+    return SENDER_STATUS.get(value, value)
 
 
 def operator_status(value: int) -> OperatorStatus | int:

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import orjson
 
-from ._codes import STATUS_TEXT, error_code, operator_status, sender_status
+from ._codes import SENDER_STATUS, STATUS_TEXT, error_code, operator_status, sender_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
 from ._models import (
@@ -53,6 +53,8 @@ from ._shape import (
 # follows) or a bracket. Strings are matched whole, so brackets inside them are never seen.
 _TOKEN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"(\s*+:)?|[{}\[\]]')
 _LINE_BREAK: Final = re.compile(r"[\r\n\x00]")
+# A string orjson writes as it is: no quote, backslash, control character or lone surrogate.
+_PLAIN_STRING: Final = re.compile(r'[^"\\\x00-\x1f\ud800-\udfff]*')
 _NOT_OPERATOR: Final = frozenset(RESERVED_FIELDS)
 
 
@@ -298,13 +300,27 @@ class JsonCodec:
     def _plain_record(self, item: dict[str, Any]) -> Sender:
         if len(item) != 2:
             raise Declined
-        return new_sender(_fast_name(item["sender"]), _fast_uint(item["id"]), None, None)
+        name = item["sender"]
+        id_ = item["id"]
+        if not (type(id_) is int and 0 <= id_ <= MAX_UINT):
+            id_ = _fast_uint(id_)
+        if not (type(name) is str and name and name.isprintable()):
+            name = _fast_name(name)
+        return new_sender(name, id_, None, None)
 
     def _status_record(self, item: dict[str, Any]) -> Sender:
         if len(item) != 3:
             raise Declined
-        status = sender_status(_fast_uint(item["status"]))
-        return new_sender(_fast_name(item["sender"]), _fast_uint(item["id"]), status, None)
+        name = item["sender"]
+        status = item["status"]
+        id_ = item["id"]
+        if not (type(id_) is int and 0 <= id_ <= MAX_UINT):
+            id_ = _fast_uint(id_)
+        if not (type(status) is int and 0 <= status <= MAX_UINT):
+            status = _fast_uint(status)
+        if not (type(name) is str and name and name.isprintable()):
+            name = _fast_name(name)
+        return new_sender(name, id_, SENDER_STATUS.get(status, status), None)
 
     def _operators_record(self, item: dict[str, Any]) -> Sender:
         # The members left after taking out the name, status and id are the operator fields,
@@ -412,6 +428,8 @@ class JsonCodec:
 
 
 def _dumps(value: str | None, where: str, key: Key) -> str:
+    if value is not None and _PLAIN_STRING.fullmatch(value):
+        return f'"{value}"'  # what orjson writes for a string with nothing to escape
     try:
         return orjson.dumps(value).decode("utf-8")
     except orjson.JSONEncodeError as exc:

@@ -8,7 +8,7 @@ held, and :func:`smsc_wire.encode` is where a model that cannot be written is re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from typing import NoReturn, Self, TypeAlias, overload
 
@@ -68,6 +68,16 @@ class Operators(Mapping[str, OperatorValue]):
 
     def __getitem__(self, name: str) -> OperatorValue:
         return self._values()[name]
+
+    # The Mapping mixins would go through __getitem__ once per field; a dict's views do not.
+    def items(self) -> ItemsView[str, OperatorValue]:
+        return self._values().items()
+
+    def values(self) -> ValuesView[OperatorValue]:
+        return self._values().values()
+
+    def keys(self) -> KeysView[str]:
+        return self._values().keys()
 
     def __iter__(self) -> Iterator[str]:
         fields = self._fields

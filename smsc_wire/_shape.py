@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._codes import OPERATOR_STATUS_TEXT, operator_status
+from ._codes import OPERATOR_STATUS_TEXT, OperatorStatus, operator_status
 from ._errors import DecodeFailure, EncodeError
 from ._key import Key, Operation
 from ._models import (
@@ -200,10 +200,22 @@ def senders_of(reply: Reply, key: Key) -> SenderList:
             if sender.operators is None:
                 raise EncodeError(f"{where}.operators is None, but operators=1 needs them", key=key)
             for name, value in sender.operators.items():
+                # A documented field holding a code needs no further look (the common case).
+                if (
+                    name in _DOCUMENTED
+                    and not isinstance(value, str)
+                    and type(value) in _CODE_TYPES
+                    and 0 <= value <= MAX_UINT
+                ):
+                    continue
                 _check_operator(name, value, f"{where}.operators[{name!r}]", key)
         elif sender.operators is not None:
             raise EncodeError(f"{where}.operators is set, but operators=0 has none", key=key)
     return reply
+
+
+_DOCUMENTED: Final = frozenset(OPERATOR_FIELDS)
+_CODE_TYPES: Final = frozenset({int, OperatorStatus})
 
 
 def _check_operator(name: object, value: object, where: str, key: Key) -> None:
@@ -228,6 +240,8 @@ def ordered_operators(
     ops: Mapping[str, OperatorValue], documented: tuple[str, ...]
 ) -> list[tuple[str, OperatorValue]]:
     """Known fields in the fmt's documented order, then unknown ones in model order (SPEC D4)."""
+    if isinstance(ops, Operators):
+        ops = ops._values()  # a plain dict: item access without the Mapping protocol's detours
     known = [(name, ops[name]) for name in documented if name in ops]
     if len(known) == len(ops):
         return known
