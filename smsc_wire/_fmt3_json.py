@@ -34,6 +34,7 @@ from ._models import (
     new_sender,
 )
 from ._shape import (
+    COMMON_CODES,
     MAX_UINT,
     OPERATOR_FIELDS_JSON,
     RESERVED_FIELDS,
@@ -351,6 +352,8 @@ class JsonCodec:
                 raise Declined
             if "name" in item:
                 raise Declined
+            if COMMON_CODES.issuperset(item.values()):
+                return new_sender(name, id_, status, Operators._lazy(item))
             return new_sender(name, id_, status, operators_from_wire(item))
         except (Declined, TypeError):
             fields = dict(item)

@@ -97,7 +97,8 @@ class _OperatorValues(dict[object, OperatorValue]):
 OPERATOR_VALUES: Final = _OperatorValues(OPERATOR_STATUS_TEXT)
 """Maps an operator value as read to the model's value, for the fast paths."""
 
-_COMMON_CODES: Final = frozenset(OPERATOR_STATUS_TEXT)
+COMMON_CODES: Final = frozenset(OPERATOR_STATUS_TEXT)
+"""The wire text of the common codes, which :class:`Operators` can keep and convert lazily."""
 
 
 def operators_from_wire(fields: dict[str, Any]) -> Operators:
@@ -108,7 +109,7 @@ def operators_from_wire(fields: dict[str, Any]) -> Operators:
     record's decoding time); otherwise each is converted now, and :class:`Declined` (or
     ``TypeError`` for an unhashable value) leaves the record to the checked path.
     """
-    if _COMMON_CODES.issuperset(fields.values()):
+    if COMMON_CODES.issuperset(fields.values()):
         return Operators._lazy(fields)
     return Operators._adopt({name: OPERATOR_VALUES[value] for name, value in fields.items()})
 
