@@ -123,15 +123,21 @@ class DecodeFailure(Exception):
         self.pos = pos
 
 
+def line_at(text: str, pos: int) -> tuple[int, int]:
+    """The start and end (before its line ending) of the line holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    if end == -1:
+        end = len(text)
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
+
+
 def locate(text: str, pos: int) -> tuple[int, int, str]:
     """Line, column (both 1-based) and an excerpt of the line around character ``pos``."""
     pos = max(0, min(pos, len(text)))
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    if line_end == -1:
-        line_end = len(text)
-    if line_end > line_start and text[line_end - 1] == "\r":
-        line_end -= 1
+    line_start, line_end = line_at(text, pos)
     start = max(line_start, pos - _EXCERPT_RADIUS)
     end = min(line_end, max(pos, start) + _EXCERPT_RADIUS)
     excerpt = text[start:end]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from ._codes import STATUS_TEXT, error_code, sender_status
 from ._errors import DecodeFailure, EncodeError
-from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
+from ._grammar import GrammarParser, bad_character, diagnose_trailing_fields
 from ._key import Key, Operation
 from ._models import (
     ErrorReply,
@@ -186,34 +186,19 @@ def _fast_operators(line: str, all_: bool) -> Sender | None:
 
 def _diagnose(text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | None:
     """Say what is wrong with a line whose sender name terminal did not match, and where."""
-    if not expected & {"NAME_BEFORE_ID", "NAME_BEFORE_STATUS", "NAME_BEFORE_FIELD"}:
-        return None
-    bad = bad_character(text, pos)
-    if bad is not None:
-        return bad
-    _, end = line_at(text, pos)
     if "NAME_BEFORE_FIELD" in expected:
-        return DecodeFailure("a sender name is empty", pos)
-    id_at = text.rfind(", id = ", pos, end)
-    fixed = ", id = <id>" if "NAME_BEFORE_ID" in expected else ", status = <status>, id = <id>"
-    if id_at == -1:
-        return DecodeFailure(f"expected '{fixed}' at the end of the line", end)
-    failure = _digits(text, id_at + 7, end, "the id")
-    if failure is not None or "NAME_BEFORE_ID" in expected:
-        return failure or DecodeFailure("a sender name is empty", pos)
-    status_at = text.rfind(", status = ", pos, id_at)
-    if status_at == -1:
-        return DecodeFailure("expected ', status = <status>' before ', id = <id>'", id_at)
-    return _digits(text, status_at + 11, id_at, "the status") or DecodeFailure(
-        "a sender name is empty", pos
+        return bad_character(text, pos) or DecodeFailure("a sender name is empty", pos)
+    if not expected & {"NAME_BEFORE_ID", "NAME_BEFORE_STATUS"}:
+        return None
+    with_status = "NAME_BEFORE_STATUS" in expected
+    return diagnose_trailing_fields(
+        text,
+        pos,
+        with_status=with_status,
+        id_sep=", id = ",
+        status_sep=", status = ",
+        fixed=", status = <status>, id = <id>" if with_status else ", id = <id>",
     )
-
-
-def _digits(text: str, start: int, end: int, what: str) -> DecodeFailure | None:
-    stop = digits_end(text, start, end)
-    if stop == start or stop != end:
-        return DecodeFailure(f"expected {what} (digits), found {found_at(text, stop)}", stop)
-    return None
 
 
 class _Build:

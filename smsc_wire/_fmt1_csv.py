@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from ._codes import STATUS_TEXT, error_code, sender_status
-from ._errors import DecodeFailure
-from ._grammar import GrammarParser, bad_character, digits_end, found_at, line_at
+from ._grammar import GrammarParser, diagnose_trailing_fields
 from ._key import Key, Operation
 from ._models import ErrorReply, Ok, Reply, Sender, SenderAdded, SenderList, new_sender
 from ._shape import (
@@ -28,6 +27,8 @@ from ._shape import (
 
 if TYPE_CHECKING:
     from lark import Token
+
+    from ._errors import DecodeFailure
 
 _TERMINALS: Final = {
     "NAME_BEFORE_ID": "a sender name followed by ',<id>' at the end of the line",
@@ -95,30 +96,15 @@ def _diagnose(text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | 
     """Say what is wrong with a line whose sender name terminal did not match, and where."""
     if not expected & {"NAME_BEFORE_ID", "NAME_BEFORE_STATUS"}:
         return None
-    bad = bad_character(text, pos)
-    if bad is not None:
-        return bad
-    _, end = line_at(text, pos)
-    id_at = text.rfind(",", pos, end)
-    fixed = ",<id>" if "NAME_BEFORE_ID" in expected else ",<status>,<id>"
-    if id_at == -1:
-        return DecodeFailure(f"expected '{fixed}' at the end of the line", end)
-    failure = _digits(text, id_at + 1, end, "the id")
-    if failure is not None or "NAME_BEFORE_ID" in expected:
-        return failure or DecodeFailure("a sender name is empty", pos)
-    status_at = text.rfind(",", pos, id_at)
-    if status_at == -1:
-        return DecodeFailure(f"expected '{fixed}' at the end of the line", id_at)
-    return _digits(text, status_at + 1, id_at, "the status") or DecodeFailure(
-        "a sender name is empty", pos
+    with_status = "NAME_BEFORE_STATUS" in expected
+    return diagnose_trailing_fields(
+        text,
+        pos,
+        with_status=with_status,
+        id_sep=",",
+        status_sep=",",
+        fixed=",<status>,<id>" if with_status else ",<id>",
     )
-
-
-def _digits(text: str, start: int, end: int, what: str) -> DecodeFailure | None:
-    stop = digits_end(text, start, end)
-    if stop == start or stop != end:
-        return DecodeFailure(f"expected {what} (digits), found {found_at(text, stop)}", stop)
-    return None
 
 
 class _Build:

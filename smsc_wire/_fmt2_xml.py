@@ -74,25 +74,33 @@ _MARKERS: Final = {
 _local = threading.local()
 
 
+def hardened_parser() -> etree.XMLParser:
+    """A new parser with the settings of SPEC D11: no DTD, no entities, no network, no huge trees.
+
+    The body is always UTF-8 here (SPEC D10: the caller's charset decoded it, or it was UTF-8),
+    so the encoding is forced and an XML declaration cannot change it.
+    """
+    from lxml import etree
+
+    return etree.XMLParser(
+        encoding="utf-8",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+        remove_pis=False,
+        strip_cdata=True,
+        collect_ids=False,
+    )
+
+
 def _parser() -> etree.XMLParser:
     # lxml parsers keep state between parses and must not be shared between threads.
     parser: etree.XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
-        from lxml import etree
-
-        parser = etree.XMLParser(
-            encoding="utf-8",
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_comments=False,
-            remove_pis=False,
-            strip_cdata=True,
-            collect_ids=False,
-        )
-        _local.parser = parser
+        parser = _local.parser = hardened_parser()
     return parser
 
 

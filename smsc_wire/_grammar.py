@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DecodeFailure
+from ._errors import DecodeFailure, line_at
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -119,17 +119,6 @@ class GrammarParser:
         return f"expected {' or '.join(sorted(described))}, found {found}"
 
 
-def line_at(text: str, pos: int) -> tuple[int, int]:
-    """The start and end (before its line ending) of the line holding ``pos``."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    if end == -1:
-        end = len(text)
-    if end > start and text[end - 1] == "\r":
-        end -= 1
-    return start, end
-
-
 def bad_character(text: str, start: int) -> DecodeFailure | None:
     """A failure for the first character from ``start`` to the line's end that no name may hold."""
     end = text.find("\n", start)
@@ -144,12 +133,39 @@ def bad_character(text: str, start: int) -> DecodeFailure | None:
     return None
 
 
-def digits_end(text: str, start: int, end: int) -> int:
-    """The index of the first non-digit in ``text[start:end]``, or ``end``."""
-    index = start
-    while index < end and "0" <= text[index] <= "9":
-        index += 1
-    return index
+def diagnose_trailing_fields(
+    text: str, pos: int, *, with_status: bool, id_sep: str, status_sep: str, fixed: str
+) -> DecodeFailure:
+    """What is wrong with a record line whose name did not match, for fmts whose numeric fields
+    are found from the end of the line (SPEC D8): a character no name may hold, the missing or
+    malformed id, the missing or malformed status, or else an empty name.
+
+    ``id_sep`` and ``status_sep`` precede the id and the status (``", id = "``, ``","``);
+    ``fixed`` describes the fields the line must end in, for the message.
+    """
+    bad = bad_character(text, pos)
+    if bad is not None:
+        return bad
+    _, end = line_at(text, pos)
+    id_at = text.rfind(id_sep, pos, end)
+    if id_at == -1:
+        return DecodeFailure(f"expected '{fixed}' at the end of the line", end)
+    failure = _digits(text, id_at + len(id_sep), end, "the id")
+    if failure is None and with_status:
+        status_at = text.rfind(status_sep, pos, id_at)
+        if status_at == -1:
+            return DecodeFailure(f"expected '{fixed}' at the end of the line", id_at)
+        failure = _digits(text, status_at + len(status_sep), id_at, "the status")
+    return failure or DecodeFailure("a sender name is empty", pos)
+
+
+def _digits(text: str, start: int, end: int, what: str) -> DecodeFailure | None:
+    stop = start
+    while stop < end and "0" <= text[stop] <= "9":
+        stop += 1
+    if stop == start or stop != end:
+        return DecodeFailure(f"expected {what} (digits), found {found_at(text, stop)}", stop)
+    return None
 
 
 def found_at(text: str, pos: int | None) -> str:

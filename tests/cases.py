@@ -273,7 +273,7 @@ INVALID: list[Invalid] = [
     Invalid('f0-empty-name', k(0), 'name = , id = 1',
         'a sender name is empty', 1, 8),
     Invalid('f0-missing-status', k(0, all=True), 'name = A, id = 1',
-        "expected ', status = <status>' before ', id = <id>'", 1, 9),
+        "expected ', status = <status>, id = <id>' at the end of the line", 1, 9),
     Invalid('f0-status-under-all0', k(0, ops=True), 'name = A, status = 1, id = 1',
         "field 'status' is not allowed here for this key", 1, 11),
     Invalid('f0-duplicate-field', k(0, ops=True), 'name = A, mega_step = 1, mega_step = 2, id = 1',
