@@ -88,18 +88,23 @@ class UnsupportedKeyError(SmscWireError, LookupError):
         return str(self.args[0])
 
 
-class UnsupportedCharsetError(SmscWireError, LookupError):
-    """A ``charset`` that names no text encoding Python knows."""
+class UnsupportedCharsetError(UnsupportedKeyError):
+    """A ``charset`` that names no text encoding Python knows.
+
+    A subclass of :class:`UnsupportedKeyError`: like the key, the charset selects how a body is
+    read, and SPEC D11 promises that ``decode`` raises nothing but these two families.
+    """
 
     def __init__(self, charset: str) -> None:
         self.charset = charset
         super().__init__(
+            None,
             f"unknown charset {charset!r}: expected a text encoding such as utf-8, "
-            "windows-1251 or koi8-r"
+            "windows-1251 or koi8-r",
         )
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return self.reason
 
 
 class ServerError(SmscWireError):

@@ -63,6 +63,7 @@ def test_unknown_charset(charset: str) -> None:
         f"unknown charset {charset!r}: expected a text encoding such as utf-8, "
         "windows-1251 or koi8-r"
     )
+    assert isinstance(info.value, sw.UnsupportedKeyError)  # SPEC D11: decode raises no other
     assert isinstance(info.value, LookupError)
 
 
