@@ -141,7 +141,7 @@ def _parse(text: str) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         pos = _line_start(text, line) + max(column - 1, 0) if line else None
-        message = (exc.msg or "not well-formed").split(", line ")[0]
+        message = (exc.msg or "not well-formed").split(", line ")[0].strip()
         raise DecodeFailure(f"not well-formed XML: {message}", pos) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
@@ -164,12 +164,22 @@ def _what(node: etree._Element) -> str:
         return "a processing instruction"
     if tag is etree.Entity:
         return "an entity reference"
-    return f"element <{_tag(node)}>"
+    tag_name = _tag(node)
+    if isinstance(tag, str) and tag.startswith("{") and not node.prefix:
+        # A default namespace: the tag alone would read like the expected one.
+        return f'element <{tag_name} xmlns="{tag[1 : tag.index("}")]}">'
+    return f"element <{tag_name}>"
 
 
 def _tag(node: etree._Element) -> str:
+    """The tag as the body spells it: ``xi:include``, not lxml's ``{uri}include``."""
     tag: object = node.tag
-    return tag if isinstance(tag, str) else "?"
+    if not isinstance(tag, str):
+        return "?"
+    if tag.startswith("{"):
+        local = tag[tag.index("}") + 1 :]
+        return f"{node.prefix}:{local}" if node.prefix else local
+    return tag
 
 
 def _pos(text: str, node: etree._Element) -> int | None:
@@ -178,7 +188,7 @@ def _pos(text: str, node: etree._Element) -> int | None:
     if line is None:
         return None
     start = _line_start(text, line)
-    marker = "<" + node.tag if isinstance(node.tag, str) else _MARKERS.get(_what(node), "<")
+    marker = "<" + _tag(node) if isinstance(node.tag, str) else _MARKERS.get(_what(node), "<")
     # Count the earlier siblings of the same kind that start on the same line.
     nth = 0
     for sibling in node.itersiblings(preceding=True):

@@ -350,6 +350,8 @@ INVALID: list[Invalid] = [
         '<sender> holds exactly one <id>', 1, 1),
     Invalid('f2-after-root', k(2), '<list/><!-- trailing -->',
         'a comment is not allowed outside the root element', 1, 8),
+    Invalid("f2-default-namespace", k(2), '<list xmlns="urn:x"><sender id="1">A</sender></list>',
+        'expected <list> or an error reply, found element <list xmlns="urn:x">', 1, 1),
     Invalid('f3-duplicate', k(3), '[{"sender": "A", "id": 1, "id": 2}]',
         "the member 'id' appears twice in one object", 1, 27),
     Invalid('f3-duplicate-colon-in-name', k(3), '[{"sender": "A:B", "id": 1, "id": 2}]',

@@ -158,7 +158,7 @@ def _nobody_connected(server: socket.socket) -> bool:
         (
             '<list xmlns:xi="http://www.w3.org/2001/XInclude">\n'
             '<xi:include href="{url}/i" parse="text"/>\n</list>',
-            "expected <sender>, found element <{{http://www.w3.org/2001/XInclude}}include>",
+            "expected <sender>, found element <xi:include>",
         ),
     ],
     ids=["external-dtd", "parameter-entity", "external-entity", "xinclude"],
@@ -180,10 +180,8 @@ def test_xml_xinclude_of_a_local_file_is_not_processed(tmp_path: Path) -> None:
         f'<sender id="1"><xi:include href="{secret}" parse="text"/></sender>\n</list>'
     )
     error = fails(body, GET2)
-    assert error.reason == (
-        "element <{http://www.w3.org/2001/XInclude}include> is not allowed inside <sender>"
-    )
-    assert where(error) == (2, 1, 50)  # the line of the element: lxml gives no column
+    assert error.reason == ("element <xi:include> is not allowed inside <sender>")
+    assert where(error) == (2, 16, 65)
     assert SECRET not in str(error)
 
 
