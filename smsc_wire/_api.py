@@ -68,6 +68,9 @@ def decode(
     SenderList(senders=(Sender(name='Shop, Inc', id=7, status=None, operators=None),))
     """
     codec = registry[key]
+    if not isinstance(raw, (str, bytes, bytearray, memoryview)):
+        # A programming error, not a body: the usual TypeError of a wrong argument.
+        raise TypeError(f"raw must be bytes or str, not {type(raw).__name__}")
     if isinstance(raw, str):
         if len(raw) > max_size:
             raise InputTooLargeError(len(raw), max_size, unit="characters", key=key)

@@ -197,3 +197,10 @@ def test_encode_allows_what_only_other_fmts_refuse() -> None:
     for fmt in (0, 1, 2, 3):
         key = sw.Key(fmt, "get")
         assert sw.decode(sw.encode(senders, key), key) == senders
+
+
+def test_bytes_like_bodies_and_wrong_argument_types() -> None:
+    for raw in (bytearray(b"<list/>"), memoryview(b"<list/>")):
+        assert sw.decode(raw, sw.Key(2, "get")) == sw.SenderList()  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^raw must be bytes or str, not int$"):
+        sw.decode(5, sw.Key(2, "get"))  # type: ignore[arg-type]
