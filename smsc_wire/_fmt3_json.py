@@ -328,7 +328,8 @@ class JsonCodec:
         # adopted as they are: the dict is ours. Only a record in the documented order is taken
         # apart, so that it can be put back exactly as it was if the checked path must read it.
         all_ = self.key.all
-        if next(reversed(item)) != "id" or next(iter(item)) != "sender" or len(item) < 2 + all_:
+        # The length first: next() on an empty record would raise StopIteration (a fuzz finding).
+        if len(item) < 2 + all_ or next(reversed(item)) != "id" or next(iter(item)) != "sender":
             raise Declined
         if all_ and next(islice(item, 1, None)) != "status":
             raise Declined
