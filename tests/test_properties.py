@@ -136,3 +136,36 @@ def test_fmt3_strings_are_written_as_orjson_writes_them(text: str) -> None:
             _dumps(text, "name", key)
         return
     assert _dumps(text, "name", key) == expected
+
+
+# JSON values made of the replies' own vocabulary, so that shapes close to valid are common.
+_json_keys = st.sampled_from(
+    ["sender", "id", "status", "mega_step", "tele2", "x", "name", "error", "error_code", "result"]
+)
+_json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 2**64 - 1), st.floats(allow_nan=False),
+    st.sampled_from(["", "0", "1", "255", "007", "-1", "1.5", "OK", "A", "Ж", "¹", "a\nb"]),
+)  # fmt: skip
+_json_values = st.recursive(
+    _json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(_json_keys, inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.fmt == 3], ids=str)
+@given(value=_json_values)
+@settings(max_examples=150)
+def test_fmt3_bytes_and_text_paths_agree_on_any_json(key: sw.Key, value: object) -> None:
+    import orjson
+
+    raw = orjson.dumps(value)
+    outcomes: list[object] = []
+    for body in (raw, raw.decode("utf-8")):
+        try:
+            outcomes.append(sw.decode(body, key))
+        except sw.WireFormatError as error:
+            outcomes.append((error.reason, error.line, error.column))
+    assert outcomes[0] == outcomes[1]
