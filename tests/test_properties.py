@@ -169,3 +169,33 @@ def test_fmt3_bytes_and_text_paths_agree_on_any_json(key: sw.Key, value: object)
         except sw.WireFormatError as error:
             outcomes.append((error.reason, error.line, error.column))
     assert outcomes[0] == outcomes[1]
+
+
+_xml_names = st.sampled_from(["list", "sender", "result", "error", "error_code", "id", "x"])
+_xml_attr_names = st.sampled_from(["id", "status", "mega_step", "name", "x", "xml:lang"])
+_xml_texts = st.sampled_from(["", "A", "OK", "1", "007", "-1", " ", "\n", "&amp;", "&#10;", "Ж"])
+
+
+@st.composite
+def _xml_elements(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(_xml_names)
+    attrs = draw(st.dictionaries(_xml_attr_names, _xml_texts, max_size=3))
+    rendered = "".join(f' {name}="{value}"' for name, value in attrs.items())
+    inner = draw(_xml_texts)
+    if depth < 2:
+        children = draw(st.lists(_xml_elements(depth + 1), max_size=3))
+        inner += draw(st.sampled_from(["", "\n"])).join(children)
+    return f"<{tag}{rendered}>{inner}</{tag}>"
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.fmt == 2], ids=str)
+@given(body=_xml_elements())
+@settings(max_examples=150)
+def test_fmt2_bytes_and_text_paths_agree_on_any_xml(key: sw.Key, body: str) -> None:
+    outcomes: list[object] = []
+    for raw in (body.encode("utf-8"), body):
+        try:
+            outcomes.append(sw.decode(raw, key))
+        except sw.WireFormatError as error:
+            outcomes.append((error.reason, error.line, error.column))
+    assert outcomes[0] == outcomes[1]
