@@ -20,6 +20,7 @@ from ._errors import (
     UnsupportedCharsetError,
     WireFormatError,
     locate,
+    shown,
 )
 from ._registry import registry
 
@@ -34,20 +35,51 @@ _UTF8_NAMES: Final = frozenset({"utf-8", "utf-8-sig"})
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
+# Text codecs that Python registers but that decode nothing: naming one is the caller's mistake.
+_NOT_CHARSETS: Final = frozenset({"undefined"})
+
+
 @lru_cache(maxsize=64)
 def codec_name(charset: str) -> str:
-    """The Python codec of ``charset`` (UTF-8 with or without a signature is ``utf-8``)."""
+    """The Python codec of ``charset`` (UTF-8 with or without a signature is ``utf-8``).
+
+    Raises :class:`UnsupportedCharsetError` for a name that is no text encoding (SPEC D10): an
+    unknown name, a bytes-to-bytes codec such as ``hex`` or ``zlib``, or ``undefined``.
+    """
+    if type(charset) is not str:
+        if not isinstance(charset, str):
+            raise UnsupportedCharsetError(charset)
+        charset = str.__str__(charset)
     try:
         info = codecs.lookup(charset)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a name holding NUL
         raise UnsupportedCharsetError(charset) from None
-    if not getattr(info, "_is_text_encoding", True):
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         raise UnsupportedCharsetError(charset)
     return "utf-8" if info.name in _UTF8_NAMES else info.name
 
 
+def body_bytes(raw: object) -> bytes | None:
+    """``raw`` as ``bytes`` if it is bytes-like (SPEC D10: measured and read in bytes), else None.
+
+    ``bytes`` itself is returned as it is; any other object with the buffer protocol (a
+    ``bytearray``, a ``memoryview`` of any item type, a ``bytes`` subclass) is copied through
+    its buffer, so that it decodes exactly like ``bytes(raw)`` and no method of a subclass runs.
+    """
+    if type(raw) is bytes:
+        return raw
+    if isinstance(raw, str):
+        return None
+    try:
+        view = memoryview(raw)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+    with view:
+        return view.tobytes()
+
+
 def decode(
-    raw: bytes | str,
+    raw: bytes | bytearray | memoryview | str,
     key: Key,
     *,
     charset: str = "utf-8",
@@ -55,9 +87,10 @@ def decode(
 ) -> Reply:
     """Decode the body of a ``senders.php`` reply under ``key``.
 
-    ``raw`` is the body as ``bytes`` (decoded with ``charset``, the request's ``charset``
-    parameter) or as ``str``. The server's error reply is returned as an :class:`ErrorReply`, never
-    raised; call ``.raise_for_error()`` on the result to turn it into a :class:`ServerError`.
+    ``raw`` is the body as bytes (or any bytes-like object), decoded with ``charset``, the
+    request's ``charset`` parameter; or as ``str``. The server's error reply is returned as an
+    :class:`ErrorReply`, never raised; call ``.raise_for_error()`` on the result to turn it
+    into a :class:`ServerError`.
 
     Raises :class:`WireFormatError` (an ``InputTooLargeError`` past ``max_size`` bytes or
     characters) for a body that is not a valid reply under ``key``, :class:`UnsupportedKeyError`
@@ -68,10 +101,9 @@ def decode(
     SenderList(senders=(Sender(name='Shop, Inc', id=7, status=None, operators=None),))
     """
     codec = registry[key]
-    if not isinstance(raw, (str, bytes, bytearray, memoryview)):
-        # A programming error, not a body: the usual TypeError of a wrong argument.
-        raise TypeError(f"raw must be bytes or str, not {type(raw).__name__}")
     if isinstance(raw, str):
+        if type(raw) is not str:
+            raw = str.__str__(raw)  # SPEC D11: a str subclass is decoded as its characters
         if len(raw) > max_size:
             raise InputTooLargeError(len(raw), max_size, unit="characters", key=key)
         text = raw
@@ -84,18 +116,26 @@ def decode(
                 key, raw, None, 0,
             )  # fmt: skip
     else:
-        if len(raw) > max_size:
-            raise InputTooLargeError(len(raw), max_size, unit="bytes", key=key)
+        if isinstance(raw, (bytes, bytearray)):
+            size = len(raw)
+        else:
+            try:
+                with memoryview(raw) as view:
+                    size = view.nbytes  # SPEC D10: a typed memoryview is measured in bytes
+            except TypeError:
+                # A programming error, not a body: the usual TypeError of a wrong argument.
+                raise TypeError(f"raw must be bytes or str, not {type(raw).__name__}") from None
+        if size > max_size:
+            raise InputTooLargeError(size, max_size, unit="bytes", key=key)
+        data = body_bytes(raw)
+        assert data is not None
         encoding = codec_name(charset)
         direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
         if direct is not None and encoding == "utf-8":
-            reply: Reply | None = direct(raw[3:] if raw[:3] == b"\xef\xbb\xbf" else raw)
+            reply: Reply | None = direct(data[3:] if data[:3] == b"\xef\xbb\xbf" else data)
             if reply is not None:
                 return reply
-        try:
-            text = str(raw, encoding)
-        except UnicodeDecodeError as exc:
-            raise _undecodable(exc, raw, encoding, key) from None
+        text = text_of(data, encoding, key)
     bom = 0
     if text.startswith("\ufeff") and (encoding is None or encoding == "utf-8"):
         text = text[1:]
@@ -106,19 +146,61 @@ def decode(
         raise _wire_error(failure, key, text, encoding, bom) from None
 
 
+def text_of(data: bytes, encoding: str, key: Key | None = None) -> str:
+    """``data`` decoded with the Python codec ``encoding``; a failure is a WireFormatError.
+
+    A codec may fail in a way of its own (``punycode`` raises a bare ``UnicodeError``, a
+    third-party codec anything): that is a format error of the body too (SPEC D10), never an
+    exception of the codec's.
+    """
+    try:
+        return str(data, encoding)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(exc, data, encoding, key) from None
+    except Exception as exc:  # any failure of a codec is the body's (SPEC D10)
+        raise WireFormatError(
+            f"the body is not valid {encoding}: {shown(str(exc), 80)}", key=key
+        ) from None
+
+
 def _undecodable(
-    exc: UnicodeDecodeError, raw: bytes | bytearray | memoryview, encoding: str, key: Key
+    exc: UnicodeDecodeError, data: bytes, encoding: str, key: Key | None
 ) -> WireFormatError:
-    prefix = bytes(raw[: exc.start]).decode(encoding, "replace")
-    line, column, _ = locate(prefix, len(prefix))
-    bad = bytes(raw[exc.start : exc.end])
-    return WireFormatError(
-        f"byte {bad.hex(' ')} at offset {exc.start} is not valid {encoding} ({exc.reason})",
-        key=key,
-        line=line,
-        column=column,
-        offset=exc.start,
-    )
+    start = exc.start if 0 <= exc.start <= len(data) else None
+    line = column = None
+    if start is None:
+        where = ""
+    else:
+        where = f"byte {data[start : max(exc.end, start + 1)][:8].hex(' ')} at offset {start} "
+        try:
+            prefix = data[:start].decode(encoding, "replace")
+        except Exception:  # some codecs know only "strict": no line then
+            prefix = None
+        if prefix is not None:
+            line, column, _ = locate(prefix, len(prefix))
+    reason = f"{where}is not valid {encoding} ({str(exc.reason)[:60]})"
+    if encoding == "utf-8" and _plain_windows_1251(data):
+        reason += (
+            "; the body reads as windows-1251, the service's default charset: decode it with "
+            "the charset the request named (SPEC D10)"
+        )
+    return WireFormatError(reason, key=key, line=line, column=column, offset=start)
+
+
+# Cyrillic in UTF-8 is a lead byte D0 or D1 and a continuation byte; in windows-1251 that pair is
+# a capital Р and a rare symbol, so its absence with Cyrillic letters present says windows-1251.
+_UTF8_CYRILLIC: Final = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
+_CP1251_LETTERS: Final = re.compile(rb"[\xa8\xb8\xc0-\xff]")
+
+
+def _plain_windows_1251(data: bytes) -> bool:
+    if _UTF8_CYRILLIC.search(data) or not _CP1251_LETTERS.search(data):
+        return False
+    try:
+        data.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _wire_error(
@@ -129,7 +211,12 @@ def _wire_error(
     pos = min(failure.pos, len(text))
     line, column, excerpt = locate(text, pos)
     # The offset indexes the caller's input: characters of a str, bytes of a bytes.
-    offset = bom + pos if encoding is None else 3 * bom + len(text[:pos].encode(encoding))
+    offset: int | None = bom + pos
+    if encoding is not None:
+        try:
+            offset = 3 * bom + len(text[:pos].encode(encoding))
+        except Exception:  # a codec that cannot encode what it decoded
+            offset = None
     return WireFormatError(
         failure.reason, key=key, line=line, column=column, offset=offset, excerpt=excerpt
     )
@@ -149,6 +236,13 @@ def encode(reply: Reply, key: Key) -> str:
     }]
     """
     text = registry[key].encode(reply)
+    if len(text) > DEFAULT_MAX_SIZE // 4 and len(text.encode("utf-8")) > DEFAULT_MAX_SIZE:
+        # SPEC D11: encode never writes a body that decode, with its default limit, refuses.
+        raise EncodeError(
+            f"the body would be {len(text.encode('utf-8'))} bytes, over the default size limit "
+            f"of decode ({DEFAULT_MAX_SIZE} bytes, SPEC D11)",
+            key=key,
+        )
     if text.startswith("\ufeff"):
         # decode drops a leading byte-order mark (SPEC D6): such a body would read back shorter.
         raise EncodeError(

@@ -9,17 +9,54 @@ codec: each codec translates them into a ``DecodeFailure``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from ._codes import ErrorCode
+from ._key import Key
 
 if TYPE_CHECKING:
-    from ._key import Key
     from ._models import ErrorReply
 
 _EXCERPT_RADIUS: Final = 30
+_DESCRIPTION_LIMIT: Final = 200
+_SHOWN_LIMIT: Final = 80
+
+
+def shown(value: object, limit: int = _SHOWN_LIMIT) -> str:
+    """``repr`` of a value from the input, bounded: a message never copies it whole (SPEC D11).
+
+    >>> shown("x" * 100, limit=10)
+    "'xxxxxxxxxx…' (100 characters)"
+    """
+    if isinstance(value, str):
+        text = str.__str__(value)  # a subclass cannot change what is shown
+        if len(text) <= limit:
+            return repr(text)
+        return f"{text[:limit] + '…'!r} ({len(text)} characters)"
+    if type(value) is int or type(value) is bool or value is None:
+        text = repr(value)
+        return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} digits)"
+    return f"<{type(value).__name__}>"
+
+
+def _restore(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 class SmscWireError(Exception):
-    """Base of every exception this library raises on purpose."""
+    """Base of every exception this library raises on purpose.
+
+    Every subclass survives ``pickle`` with its attributes (SPEC D11), so an error raised in a
+    process pool's worker reaches the parent intact instead of breaking the pool.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default rebuilds an exception by calling its class with ``args``, which does not
+        # match the keyword-only constructors here; restore the attributes instead.
+        return (_restore, (type(self), self.args, self.__dict__))
 
 
 class WireFormatError(SmscWireError, ValueError):
@@ -81,7 +118,7 @@ class UnsupportedKeyError(SmscWireError, LookupError):
     def __init__(self, key: object, reason: str) -> None:
         self.key = key
         self.reason = reason
-        super().__init__(f"{key}: {reason}")
+        super().__init__(f"{key if isinstance(key, Key) else shown(key)}: {reason}")
 
     def __str__(self) -> str:
         # LookupError would otherwise render its argument with repr().
@@ -99,7 +136,7 @@ class UnsupportedCharsetError(UnsupportedKeyError):
         self.charset = charset
         super().__init__(
             None,
-            f"unknown charset {charset!r}: expected a text encoding such as utf-8, "
+            f"unknown charset {shown(charset)}: expected a text encoding such as utf-8, "
             "windows-1251 or koi8-r",
         )
 
@@ -114,9 +151,14 @@ class ServerError(SmscWireError):
         self.reply = reply
         self.code = reply.code
         self.description = reply.description
-        name = getattr(reply.code, "name", None)
-        label = f"error {int(reply.code)}" + (f" ({name})" if name else "")
-        super().__init__(label if reply.description is None else f"{label}: {reply.description}")
+        code = reply.code
+        name = code.name if isinstance(code, ErrorCode) else None
+        label = f"error {int.__repr__(code)}" + (f" ({name})" if name else "")
+        description = reply.description
+        if description is not None and len(description) > _DESCRIPTION_LIMIT:
+            # The server's text is opaque (SPEC D3) but a message stays bounded (SPEC D11).
+            description = description[:_DESCRIPTION_LIMIT] + f"… ({len(description)} characters)"
+        super().__init__(label if description is None else f"{label}: {description}")
 
 
 class DecodeFailure(Exception):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from ._codes import STATUS_TEXT, error_code, sender_status
-from ._errors import DecodeFailure, EncodeError
+from ._errors import DecodeFailure, EncodeError, shown
 from ._grammar import GrammarParser, bad_character, diagnose_trailing_fields
 from ._key import Key, Operation
 from ._models import (
@@ -284,9 +284,9 @@ class TextCodec:
     def encode(self, reply: Reply) -> str:
         key = self.key
         if isinstance(reply, ErrorReply):
-            description = error_of(reply, key, description=True)
+            code, description = error_of(reply, key, description=True)
             check_text(description, "description", key, allow_empty=True)
-            return f"ERROR = {int(reply.code)} ({description})"
+            return f"ERROR = {code} ({description})"
         if key.operation is Operation.ADD:
             return f"ID = {added_id_of(reply, key)}"
         if key.operation is not Operation.GET:
@@ -305,14 +305,14 @@ class TextCodec:
                 continue
             if _FIELD_START.search(sender.name):
                 raise EncodeError(
-                    f"senders[{i}].name {sender.name!r} holds ', <word> = ', which fmt 0 with "
+                    f"senders[{i}].name {shown(sender.name)} holds ', <word> = ', which fmt 0 with "
                     "operators=1 would read as the start of a field (SPEC D8)",
                     key=key,
                 )
             assert sender.operators is not None
             fields = [head]
             for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
-                where = f"senders[{i}].operators[{name!r}]"
+                where = f"senders[{i}].operators[{shown(name)}]"
                 if not _FIELD_NAME.fullmatch(name):
                     raise EncodeError(
                         f"{where}: fmt 0 field names are lower-case letters, digits and '_'",
@@ -321,7 +321,8 @@ class TextCodec:
                 if isinstance(value, str):
                     if _FIELD_START.search(value):
                         raise EncodeError(
-                            f"{where}: the text {value!r} would not read back in fmt 0", key=key
+                            f"{where}: the text {shown(value)} would not read back in fmt 0",
+                            key=key,
                         )
                     fields.append(f"{name} = {value}")
                 else:

@@ -177,8 +177,8 @@ class CsvCodec:
     def encode(self, reply: Reply) -> str:
         key = self.key
         if isinstance(reply, ErrorReply):
-            error_of(reply, key, description=False)
-            return f"0,-{int(reply.code)}"
+            code, _ = error_of(reply, key, description=False)
+            return f"0,-{code}"
         if key.operation is Operation.ADD:
             return str(added_id_of(reply, key))
         if key.operation is not Operation.GET:

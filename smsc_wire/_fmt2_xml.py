@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from ._codes import error_code, sender_status
-from ._errors import DecodeFailure, EncodeError
+from ._errors import DecodeFailure, EncodeError, shown
 from ._key import Key, Operation
 from ._models import (
     ErrorReply,
@@ -65,35 +65,79 @@ _ATTR_NAME: Final = re.compile(
     f"(?!(?i:xml))[{_NAME_START}][{_NAME_START}\\-.0-9\xb7\u0300-\u036f\u203f\u2040]*"
 )
 
-_MARKERS: Final = {
-    "a comment": "<!--",
-    "a processing instruction": "<?",
-    "an entity reference": "&",
-}
+# What may precede the root element besides a DOCTYPE: whitespace, the XML declaration, comments
+# and processing instructions. Each match is linear in its length and the scan never backtracks
+# over a match, so finding a DOCTYPE is linear in the body.
+_PROLOG_ITEM: Final = re.compile(rb"[ \t\r\n]++|<\?.*?\?>|<!--.*?-->", re.S)
+_DOCTYPE: Final = b"<!DOCTYPE"
+
+# The markup of a well-formed body, one token per node or tag: comments, CDATA sections, processing
+# instructions (the XML declaration among them), end tags and start tags (whose quoted attribute
+# values may hold '>'). Used only on a body lxml has parsed, to find where a node starts.
+_MARKUP: Final = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|</[^>]*+>|<(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>",
+    re.S,
+)
+_TAG_ATTRIBUTE: Final = re.compile(r"""[ \t\r\n]++([^ \t\r\n=/>]++)[ \t\r\n]*+=""")
+_NAMESPACE_DECLARATION: Final = re.compile(r"xmlns(?::|$)")
+_DECLARATION: Final = re.compile(r"<\?xml[ \t\r\n]")
 
 _local = threading.local()
 
 
+def doctype_at(data: bytes) -> int | None:
+    """The byte offset of a DOCTYPE before the root element, or ``None`` (SPEC D11).
+
+    Checked before lxml sees the body: libxml2 loads a DOCTYPE's external subset and parameter
+    entities even with ``load_dtd=False`` (opening files, devices and FIFOs), so a body with a
+    DOCTYPE must never reach the parser at all.
+    """
+    pos = 0
+    match = _PROLOG_ITEM.match(data, pos)
+    while match is not None:
+        pos = match.end()
+        match = _PROLOG_ITEM.match(data, pos)
+    return pos if data.startswith(_DOCTYPE, pos) else None
+
+
+def _refusing_resolver() -> etree.Resolver:
+    from lxml import etree
+
+    class RefuseEverything(etree.Resolver):
+        """Resolves every external resource to nothing: no file, URL or device is ever opened."""
+
+        def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+            return self.resolve_string("", context)
+
+    return RefuseEverything()
+
+
 def hardened_parser() -> etree.XMLParser:
-    """A new parser with the settings of SPEC D11: no DTD, no entities, no network, no huge trees.
+    """A new parser with the settings of SPEC D11: no DTD, no entities, no network, no file.
 
     The body is always UTF-8 here (SPEC D10: the caller's charset decoded it, or it was UTF-8),
-    so the encoding is forced and an XML declaration cannot change it.
+    so the encoding is forced and an XML declaration cannot change it. ``huge_tree`` lifts
+    libxml2's limits on the length of one text node (10,000,000 characters) and one name
+    (50,000), which ``encode`` can legitimately reach: the size limit of ``decode`` already
+    bounds memory, and libxml2 still refuses nesting deeper than 2,048 elements. A resolver
+    that resolves everything to an empty string backs up :func:`doctype_at`.
     """
     from lxml import etree
 
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         encoding="utf-8",
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=False,
+        huge_tree=True,
         remove_comments=False,
         remove_pis=False,
         strip_cdata=True,
         collect_ids=False,
     )
+    parser.resolvers.add(_refusing_resolver())
+    return parser
 
 
 def _parser() -> etree.XMLParser:
@@ -117,12 +161,11 @@ def _clean_root(raw: bytes) -> etree._Element | None:
     """The root of a UTF-8 body if it parses and has no DOCTYPE or top-level extras, else None."""
     from lxml import etree
 
+    if doctype_at(raw) is not None or b"xmlns" in raw:
+        return None  # the text path refuses both, with a position
     try:
         root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError:
-        return None
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         return None
     if root.getprevious() is not None or root.getnext() is not None:
         return None
@@ -136,22 +179,42 @@ def _parse(text: str) -> etree._Element:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise DecodeFailure("a lone surrogate is not a character", exc.start) from None
+    doctype = doctype_at(data)
+    if doctype is not None:
+        # SPEC D11: refused before the parser sees it (the prolog before it is ASCII markup).
+        raise DecodeFailure("a DOCTYPE is not allowed (SPEC D11)", doctype)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
+        # libxml2 counts lines by LF and columns in characters, as locate() does.
         line, column = exc.position
         pos = _line_start(text, line) + max(column - 1, 0) if line else None
         message = (exc.msg or "not well-formed").split(", line ")[0].strip()
-        raise DecodeFailure(f"not well-formed XML: {message}", pos) from None
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise DecodeFailure("a DOCTYPE is not allowed (SPEC D11)", text.find("<!"))
+        raise DecodeFailure(f"not well-formed XML: {message[:200]}", pos) from None
     for sibling in (root.getprevious(), root.getnext()):
         if sibling is not None:
             raise DecodeFailure(
                 f"{_what(sibling)} is not allowed outside the root element", _pos(text, sibling)
             )
     return root
+
+
+def _namespace_declaration(text: str) -> DecodeFailure | None:
+    """The first namespace declaration in a parsed body, if any (SPEC D6: an attribute no key
+    defines). Found in the markup, since lxml keeps declarations out of ``attrib``."""
+    for match in _MARKUP.finditer(text):
+        token = match.group()
+        if token[1] in "!?/":
+            continue
+        for attribute in _TAG_ATTRIBUTE.finditer(token):
+            name = attribute.group(1)
+            if _NAMESPACE_DECLARATION.match(name):
+                tag = _TAG_ATTRIBUTE.split(token, 1)[0][1:].rstrip("/>")
+                return DecodeFailure(
+                    f"<{_bounded(tag)}> has no attribute {shown(name)}",
+                    match.start() + attribute.start(1),
+                )
+    return None
 
 
 def _what(node: etree._Element) -> str:
@@ -167,7 +230,7 @@ def _what(node: etree._Element) -> str:
     tag_name = _tag(node)
     if isinstance(tag, str) and tag.startswith("{") and not node.prefix:
         # A default namespace: the tag alone would read like the expected one.
-        return f'element <{tag_name} xmlns="{tag[1 : tag.index("}")]}">'
+        return f'element <{tag_name} xmlns="{_bounded(tag[1 : tag.index("}")])}">'
     return f"element <{tag_name}>"
 
 
@@ -178,47 +241,69 @@ def _tag(node: etree._Element) -> str:
         return "?"
     if tag.startswith("{"):
         local = tag[tag.index("}") + 1 :]
-        return f"{node.prefix}:{local}" if node.prefix else local
-    return tag
+        return _bounded(f"{node.prefix}:{local}" if node.prefix else local)
+    return _bounded(tag)
+
+
+def _document_order(node: etree._Element) -> list[etree._Element]:
+    """Every node of ``node``'s document (comments and processing instructions included), in
+    document order: the order of their markup in the body."""
+    root = node.getroottree().getroot()
+    before = list(root.itersiblings(preceding=True))
+    before.reverse()
+    return [*before, *root.iter(), *root.itersiblings()]
+
+
+def _token(text: str, node: etree._Element) -> re.Match[str] | None:
+    """The markup of ``node`` in ``text``: its start tag, comment or processing instruction.
+
+    Positions come from the body's own markup, in the parser's document order, so they are
+    exact whatever the body holds: CDATA that looks like a tag, lone CRs, several elements on
+    one line (a text search for the tag would find the wrong one).
+    """
+    try:
+        index = _document_order(node).index(node)
+    except ValueError:  # pragma: no cover - a node is always in its own document
+        return None
+    seen = -1
+    for match in _MARKUP.finditer(text):
+        token = match.group()
+        if token.startswith(("</", "<![CDATA[")) or (
+            match.start() == 0 and _DECLARATION.match(token)
+        ):
+            continue  # end tags, CDATA and the XML declaration are no nodes
+        seen += 1
+        if seen == index:
+            return match
+    return None
 
 
 def _pos(text: str, node: etree._Element) -> int | None:
-    """Where ``node`` starts in ``text``: lxml gives only its line, so find its tag there."""
-    line = node.sourceline
-    if line is None:
-        return None
-    start = _line_start(text, line)
-    marker = "<" + _tag(node) if isinstance(node.tag, str) else _MARKERS.get(_what(node), "<")
-    # Count the earlier siblings of the same kind that start on the same line.
-    nth = 0
-    for sibling in node.itersiblings(preceding=True):
-        if sibling.sourceline != line:
-            break
-        if sibling.tag == node.tag:
-            nth += 1
-    pos = start - 1
-    for _ in range(nth + 1):
-        found = text.find(marker, pos + 1)
-        if found == -1:
-            return start
-        pos = found
-    return pos
+    """Where ``node`` starts in ``text``."""
+    match = _token(text, node)
+    return None if match is None else match.start()
 
 
 def _attr_pos(text: str, node: etree._Element, name: str) -> int | None:
-    pos = _pos(text, node)
-    if pos is None:
+    """Where the attribute ``name`` (as lxml names it) of ``node`` starts in ``text``."""
+    match = _token(text, node)
+    if match is None:
         return None
-    found = text.find(name + "=", pos)
-    return pos if found == -1 else found
+    local = name.rpartition("}")[2]
+    for attribute in _TAG_ATTRIBUTE.finditer(match.group()):
+        if attribute.group(1).rpartition(":")[2] == local:
+            return match.start() + attribute.start(1)
+    return match.start()
 
 
 def _text_pos(text: str, node: etree._Element) -> int | None:
-    pos = _pos(text, node)
-    if pos is None:
-        return None
-    found = text.find(">", pos)
-    return pos if found == -1 else found + 1
+    """Where the text of ``node`` starts: right after its start tag."""
+    match = _token(text, node)
+    return None if match is None else match.end()
+
+
+def _bounded(tag: str) -> str:
+    return tag if len(tag) <= 40 else f"{tag[:40]}…"
 
 
 def _attributes(node: etree._Element) -> list[tuple[str, str]]:
@@ -239,7 +324,7 @@ def _blank(value: str | None) -> bool:
 def _no_attributes(text: str, node: etree._Element) -> None:
     for name in node.attrib:
         raise DecodeFailure(
-            f"<{_tag(node)}> has no attribute {name!r}", _attr_pos(text, node, name)
+            f"<{_tag(node)}> has no attribute {shown(name)}", _attr_pos(text, node, name)
         )
 
 
@@ -269,7 +354,7 @@ def _leaf_text(text: str, node: etree._Element) -> str:
 
 def _uint(text: str, value: str, what: str, pos: int | None) -> int:
     if not _DIGITS.fullmatch(value):
-        raise DecodeFailure(f"{what} {value!r} is not an unsigned integer", pos)
+        raise DecodeFailure(f"{what} {shown(value)} is not an unsigned integer", pos)
     return parse_uint(value, pos, what)
 
 
@@ -353,11 +438,20 @@ class XmlCodec:
             operators = operators_from_wire(fields)
         except Declined:
             return None
-        if "{" in "".join(fields):
-            return None  # an attribute in a namespace
+        joined = " " + " ".join(fields)
+        if "{" in joined or " x" in joined or " X" in joined:
+            return None  # a namespaced or xml* name: the checked path refuses it (SPEC D4)
         return new_sender(name, id_, status, operators)
 
     def decode(self, text: str) -> Reply:
+        reply = self._decode(text)
+        if "xmlns" in text:
+            failure = _namespace_declaration(text)
+            if failure is not None:
+                raise failure
+        return reply
+
+    def _decode(self, text: str) -> Reply:
         key = self.key
         if key.operation not in (Operation.GET, Operation.ADD) and _bare_ok(text):
             return Ok()  # SPEC D6: the live service has been seen to answer a bare OK.
@@ -424,9 +518,11 @@ class XmlCodec:
             for name_, value in _attributes(node):
                 if name_ in fixed:
                     continue
-                if name_ in RESERVED_FIELDS or name_.startswith("{"):
+                if name_ in RESERVED_FIELDS or not _ATTR_NAME.fullmatch(name_):
+                    # Namespaced names and xml* are no operator fields: encode could not write
+                    # them back (SPEC D4).
                     raise DecodeFailure(
-                        f"<sender> has no attribute {name_!r} under this key",
+                        f"<sender> has no attribute {shown(name_)} under this key",
                         _attr_pos(text, node, name_),
                     )
                 fields[name_] = operator_value(value, at(name_))
@@ -434,18 +530,17 @@ class XmlCodec:
         elif len(attrib) != len(fixed):
             extra = next(attr for attr in attrib if attr not in fixed)
             raise DecodeFailure(
-                f"<sender> has no attribute {extra!r} under this key", _attr_pos(text, node, extra)
+                f"<sender> has no attribute {shown(extra)} under this key",
+                _attr_pos(text, node, extra),
             )
         return Sender(name, id_, status, operators)
 
     def encode(self, reply: Reply) -> str:
         key = self.key
         if isinstance(reply, ErrorReply):
-            description = _escape(error_of(reply, key, description=True) or "", "description", key)
-            return (
-                f"<result>\n<error>{description}</error>\n"
-                f"<error_code>{int(reply.code)}</error_code>\n</result>"
-            )
+            code, description = error_of(reply, key, description=True)
+            escaped = _escape(description or "", "description", key)
+            return f"<result>\n<error>{escaped}</error>\n<error_code>{code}</error_code>\n</result>"
         if key.operation is Operation.ADD:
             return f"<sender>\n<id>{added_id_of(reply, key)}</id>\n</sender>"
         if key.operation is not Operation.GET:
@@ -463,9 +558,11 @@ class XmlCodec:
             attrs.append(f'status="{int(sender.status)}"')  # type: ignore[arg-type]
         if sender.operators is not None:
             for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
-                where = f"senders[{i}].operators[{name!r}]"
+                where = f"senders[{i}].operators[{shown(name)}]"
                 if not _ATTR_NAME.fullmatch(name):
-                    raise EncodeError(f"{where}: {name!r} is not an XML attribute name", key=key)
+                    raise EncodeError(
+                        f"{where}: {shown(name)} is not an XML attribute name", key=key
+                    )
                 if isinstance(value, str):
                     attrs.append(f'{name}="{_escape(value, where, key, _ATTR_ESCAPES)}"')
                 else:

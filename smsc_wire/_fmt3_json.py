@@ -20,7 +20,7 @@ from typing import Any, Final
 import orjson
 
 from ._codes import SENDER_STATUS, STATUS_TEXT, error_code, operator_status, sender_status
-from ._errors import DecodeFailure, EncodeError
+from ._errors import DecodeFailure, EncodeError, shown
 from ._key import Key, Operation
 from ._models import (
     ErrorReply,
@@ -35,6 +35,7 @@ from ._models import (
 )
 from ._shape import (
     COMMON_CODES,
+    LINE_BREAK,
     MAX_UINT,
     OPERATOR_FIELDS_JSON,
     RESERVED_FIELDS,
@@ -42,6 +43,7 @@ from ._shape import (
     added_id_of,
     error_of,
     ok_of,
+    operator_name_failure,
     operator_value,
     operators_from_wire,
     ordered_operators,
@@ -53,7 +55,10 @@ from ._shape import (
 # One token of a JSON text that matters for positions: a string (a member name when a colon
 # follows) or a bracket. Strings are matched whole, so brackets inside them are never seen.
 _TOKEN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"(\s*+:)?|[{}\[\]]')
-_LINE_BREAK: Final = re.compile(r"[\r\n\x00]")
+_LINE_BREAK: Final = LINE_BREAK
+# A string token, or a minus sign outside strings: in a valid JSON body every such minus is the
+# sign of a number, which no field may carry (SPEC D9), though orjson reads -0 as plain 0.
+_SIGN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"|-')
 # A string orjson writes as it is: no quote, backslash, control character or lone surrogate.
 _PLAIN_STRING: Final = re.compile(r'[^"\\\x00-\x1f\ud800-\udfff]*')
 _NOT_OPERATOR: Final = frozenset(RESERVED_FIELDS)
@@ -169,9 +174,9 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return f"the number {shown(value) if isinstance(value, int) else repr(value)}"
     if isinstance(value, str):
-        return f"the string {value[:20]!r}"
+        return f"the string {shown(value, 20)}"
     if isinstance(value, list):
         return "an array"
     if isinstance(value, dict):
@@ -204,7 +209,7 @@ def _members(obj: dict[str, Any], expected: tuple[str, ...], record: int | None)
         if missing:
             raise _Shape(f"the member {missing[0]!r} is missing", record)
         extra = next(name for name in obj if name not in expected)
-        raise _Shape(f"the member {extra!r} is not defined under this key", record, extra)
+        raise _Shape(f"the member {shown(extra)} is not defined under this key", record, extra)
 
 
 class JsonCodec:
@@ -235,7 +240,7 @@ class JsonCodec:
             reply, members = self._reply(value)
         except (orjson.JSONDecodeError, _Shape):
             return None
-        if raw.count(b":") != members:
+        if raw.count(b":") != members or b"-" in raw:
             return None
         return reply
 
@@ -253,7 +258,13 @@ class JsonCodec:
             duplicate = _first_duplicate(text)
             if duplicate is not None:
                 name, pos = duplicate
-                raise DecodeFailure(f"the member {name!r} appears twice in one object", pos)
+                raise DecodeFailure(f"the member {shown(name)} appears twice in one object", pos)
+        if "-" in text:
+            for match in _SIGN.finditer(text):
+                if match.group() == "-":
+                    raise DecodeFailure(
+                        "a number with a sign is not an unsigned integer (SPEC D9)", match.start()
+                    )
         return reply
 
     def _reply(self, value: Any) -> tuple[Reply, int]:
@@ -351,8 +362,8 @@ class JsonCodec:
                     status = sender_status(_fast_uint(status_raw))
             elif "status" in item:
                 raise Declined
-            if "name" in item:
-                raise Declined
+            if "name" in item or "" in item or _LINE_BREAK.search("".join(item)):
+                raise Declined  # the checked path says what is wrong (SPEC D4)
             if COMMON_CODES.issuperset(item.values()):
                 return new_sender(name, id_, status, Operators._lazy(item))
             return new_sender(name, id_, status, operators_from_wire(item))
@@ -390,8 +401,11 @@ class JsonCodec:
             elif member == "status" and key.all:
                 status = sender_status(_uint(value, "status", record=i, member="status"))
             elif member in RESERVED_FIELDS:
-                raise _Shape(f"the member {member!r} is not defined under this key", i, member)
+                raise _Shape(f"the member {shown(member)} is not defined under this key", i, member)
             else:
+                failure = operator_name_failure(member)
+                if failure is not None:
+                    raise _Shape(failure, i, member)
                 fields[member] = _operator(value, i, member)
         if name is None or id_ is None or (status is None and key.all):
             _members(item, ("sender", "status", "id") if key.all else ("sender", "id"), i)
@@ -400,8 +414,10 @@ class JsonCodec:
     def encode(self, reply: Reply) -> str:
         key = self.key
         if isinstance(reply, ErrorReply):
-            description = _dumps(error_of(reply, key, description=True), "description", key)
-            return f'{{\n"error": {description},\n"error_code": {int(reply.code)}\n}}'
+            code, description = error_of(reply, key, description=True)
+            return (
+                f'{{\n"error": {_dumps(description, "description", key)},\n"error_code": {code}\n}}'
+            )
         if key.operation is Operation.ADD:
             return f'{{\n"sender": {added_id_of(reply, key)}\n}}'
         if key.operation is not Operation.GET:
@@ -424,7 +440,7 @@ class JsonCodec:
             if key.all:
                 members.append(f'"status": "{int(sender.status)}"')  # type: ignore[arg-type]
             for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS_JSON):
-                where = f"senders[{i}].operators[{name!r}]"
+                where = f"senders[{i}].operators[{shown(name)}]"
                 text = _dumps(value, where, key) if isinstance(value, str) else f'"{int(value)}"'
                 members.append(f"{_dumps(name, where, key)}: {text}")
             members.append(f'"id": "{sender.id}"')

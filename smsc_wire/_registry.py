@@ -70,7 +70,19 @@ class Registry(Mapping[Key, Codec]):
             self._loaded = True
 
     def register(self, key: Key, codec: Codec, *, replace: bool = False) -> None:
-        """Add ``codec`` for ``key``; replacing an existing codec needs ``replace=True``."""
+        """Add ``codec`` for ``key``; replacing an existing codec needs ``replace=True``.
+
+        Raises ``TypeError`` for a key that is not a :class:`Key` or a codec without callable
+        ``decode`` and ``encode``: a bad entry would break every later look-up and ``sniff``.
+        """
+        if not isinstance(key, Key):
+            raise TypeError(f"key must be a smsc_wire.Key, not {type(key).__name__}")
+        for method in ("decode", "encode"):
+            if not callable(getattr(codec, method, None)):
+                raise TypeError(
+                    f"codec must have a callable {method}() (see smsc_wire.Codec), "
+                    f"and a {type(codec).__name__} has none"
+                )
         if not self._loaded:
             self._load()
         if key in self._codecs and not replace:

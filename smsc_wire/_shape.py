@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._codes import OPERATOR_STATUS_TEXT, OperatorStatus, operator_status
-from ._errors import DecodeFailure, EncodeError
+from ._codes import OPERATOR_STATUS_TEXT, OperatorStatus, SenderStatus, operator_status
+from ._errors import DecodeFailure, EncodeError, shown
 from ._key import Key, Operation
 from ._models import (
     ErrorReply,
@@ -24,6 +24,7 @@ from ._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_sender,
 )
 
 MAX_UINT: Final = 2**63 - 1
@@ -48,6 +49,8 @@ RESERVED_FIELDS: Final = frozenset({"name", "sender", "status", "id"})
 
 NUMBER_LIKE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FORBIDDEN_IN_NAME: Final = re.compile(r"[\r\n\x00\ud800-\udfff]")
+LINE_BREAK: Final = re.compile(r"[\r\n\x00]")
+"""What no name, operator field name or raw operator value may hold (SPEC D4, D8)."""
 
 
 def parse_uint(digits: str, pos: int | None, what: str) -> int:
@@ -67,7 +70,25 @@ def operator_value(raw: str, pos: int | None) -> OperatorValue:
         raise DecodeFailure(
             f"operator status {_shorten(raw)} is not an unsigned integer (SPEC D9)", pos
         )
+    if LINE_BREAK.search(raw):
+        # SPEC D4: encode refuses such a value, so decode does too (every decoded model can be
+        # written back).
+        raise DecodeFailure(
+            f"operator value {_shorten(raw)} holds CR, LF or NUL, which no fmt can carry (SPEC D4)",
+            pos,
+        )
     return raw
+
+
+def operator_name_failure(name: str) -> str | None:
+    """Why ``name`` cannot be an operator field name in any fmt (SPEC D4), or ``None``."""
+    if not name:
+        return "an operator field name is empty (SPEC D4)"
+    if name in RESERVED_FIELDS:
+        return f"field {_shorten(name)} is not allowed here for this key"
+    if LINE_BREAK.search(name):
+        return f"operator field name {_shorten(name)} holds CR, LF or NUL (SPEC D4)"
+    return None
 
 
 class Declined(Exception):
@@ -86,8 +107,12 @@ class _OperatorValues(dict[object, OperatorValue]):
             number = uint_text(value)
             if number is not None:
                 return operator_status(number)
-            if (value.isascii() and value.isdigit()) or NUMBER_LIKE.fullmatch(value):
-                raise Declined  # a long number (range check) or one that is an error (D9)
+            if (
+                (value.isascii() and value.isdigit())
+                or NUMBER_LIKE.fullmatch(value)
+                or LINE_BREAK.search(value)
+            ):
+                raise Declined  # a long number (range check), or an error (D4, D9)
             return value
         if type(value) is int and 0 <= value <= MAX_UINT:
             return operator_status(value)
@@ -146,7 +171,7 @@ def text_lines(text: str) -> list[str] | None:
 
 
 def _shorten(text: str) -> str:
-    text = str(text)  # a lark Token would show its repr
+    text = str.__str__(text)  # a lark Token or another str subclass would show its own repr
     return repr(text if len(text) <= 24 else text[:20] + "…")
 
 
@@ -157,15 +182,22 @@ def _is_uint(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UINT
 
 
-def _check_uint(value: object, where: str, key: Key) -> None:
+def _check_uint(value: object, where: str, key: Key) -> int:
+    """``value`` as a plain ``int`` (SPEC D11: an int subclass is written as its value)."""
     if not _is_uint(value):
-        raise EncodeError(f"{where} must be an int from 0 to 2**63-1, not {value!r}", key=key)
+        raise EncodeError(f"{where} must be an int from 0 to 2**63-1, not {shown(value)}", key=key)
+    return value if type(value) is int else int.__int__(value)  # type: ignore[arg-type]
 
 
 def check_text(value: object, where: str, key: Key, *, allow_empty: bool = False) -> str:
-    """A name or description: a non-empty str with no CR, LF, NUL or surrogate (SPEC D8)."""
+    """A name or description: a non-empty str with no CR, LF, NUL or surrogate (SPEC D8).
+
+    Returns it as a plain ``str``: a subclass cannot change what is written (SPEC D11).
+    """
     if not isinstance(value, str):
         raise EncodeError(f"{where} must be a str, not {type(value).__name__}", key=key)
+    if type(value) is not str:
+        value = str.__str__(value)
     if not value and not allow_empty:
         raise EncodeError(f"{where} is empty", key=key)
     bad = _FORBIDDEN_IN_NAME.search(value)
@@ -181,60 +213,105 @@ def _wrong_model(reply: object, expected: str, key: Key) -> EncodeError:
     return EncodeError(f"expected {expected} or ErrorReply, not {type(reply).__name__}", key=key)
 
 
+def _plain_code(value: object, where: str, key: Key) -> int:
+    # Our own enums are written by value; anything else becomes a plain int first (SPEC D11).
+    if type(value) in _CODE_TYPES and 0 <= value <= MAX_UINT:  # type: ignore[operator]
+        return value  # type: ignore[return-value]
+    return _check_uint(value, where, key)
+
+
 def senders_of(reply: Reply, key: Key) -> SenderList:
-    """The list, checked against the key: status iff ``all``, operators iff ``operators``."""
+    """The list, checked against the key: status iff ``all``, operators iff ``operators``.
+
+    Returns the senders with plain values: ``str`` names, ``int`` ids and codes (or this
+    library's own code enums), so that a writer can format them without any method of a
+    subclass running (SPEC D11). A list that holds only such values is returned as it is.
+    """
     if not isinstance(reply, SenderList):
         raise _wrong_model(reply, "SenderList", key)
+    plain: list[Sender] | None = None
     for i, sender in enumerate(reply.senders):
         where = f"senders[{i}]"
         if not isinstance(sender, Sender):
             raise EncodeError(f"{where} must be a Sender, not {type(sender).__name__}", key=key)
-        check_text(sender.name, f"{where}.name", key)
-        _check_uint(sender.id, f"{where}.id", key)
+        name = check_text(sender.name, f"{where}.name", key)
+        id_ = _check_uint(sender.id, f"{where}.id", key)
+        status = sender.status
         if key.all:
-            _check_uint(sender.status, f"{where}.status", key)
-        elif sender.status is not None:
+            status = _plain_code(status, f"{where}.status", key)
+        elif status is not None:
             raise EncodeError(
-                f"{where}.status is {sender.status!r}, but all=0 has no status", key=key
+                f"{where}.status is {shown(status)}, but all=0 has no status", key=key
             )
+        operators = sender.operators
         if key.operators:
-            if sender.operators is None:
+            if operators is None:
                 raise EncodeError(f"{where}.operators is None, but operators=1 needs them", key=key)
-            for name, value in sender.operators.items():
-                # A documented field holding a code needs no further look (the common case).
-                if (
-                    name in _DOCUMENTED
-                    and not isinstance(value, str)
-                    and type(value) in _CODE_TYPES
-                    and 0 <= value <= MAX_UINT
-                ):
-                    continue
-                _check_operator(name, value, f"{where}.operators[{name!r}]", key)
-        elif sender.operators is not None:
+            operators = _plain_operators(operators, where, key)
+        elif operators is not None:
             raise EncodeError(f"{where}.operators is set, but operators=0 has none", key=key)
-    return reply
+        if (
+            name is not sender.name
+            or id_ is not sender.id
+            or status is not sender.status
+            or operators is not sender.operators
+        ):
+            if plain is None:
+                plain = list(reply.senders[:i])
+            plain.append(new_sender(name, id_, status, operators))  # type: ignore[arg-type]
+        elif plain is not None:
+            plain.append(sender)
+    return reply if plain is None else SenderList(plain)
+
+
+def _plain_operators(
+    operators: Mapping[str, OperatorValue], where: str, key: Key
+) -> Mapping[str, OperatorValue]:
+    changed = False
+    fields: dict[str, OperatorValue] = {}
+    for name, value in operators.items():
+        # A documented field holding a code needs no further look (the common case).
+        if (
+            type(name) is str
+            and name in _DOCUMENTED
+            and type(value) in _CODE_TYPES
+            and 0 <= value <= MAX_UINT  # type: ignore[operator]
+        ):
+            fields[name] = value
+            continue
+        plain_name, plain_value = _check_operator(
+            name, value, f"{where}.operators[{shown(name)}]", key
+        )
+        changed = changed or plain_name is not name or plain_value is not value
+        fields[plain_name] = plain_value
+    if not changed:
+        return operators
+    if len(fields) != len(operators):
+        # Two names of subclasses that read as the same plain name.
+        raise EncodeError(f"{where}.operators names one field twice", key=key)
+    return Operators._adopt(fields)
 
 
 _DOCUMENTED: Final = frozenset(OPERATOR_FIELDS)
-_CODE_TYPES: Final = frozenset({int, OperatorStatus})
+_CODE_TYPES: Final = frozenset({int, OperatorStatus, SenderStatus})
 
 
-def _check_operator(name: object, value: object, where: str, key: Key) -> None:
+def _check_operator(name: object, value: object, where: str, key: Key) -> tuple[str, OperatorValue]:
     if not isinstance(name, str) or not name:
         raise EncodeError(f"{where}: an operator field name must be a non-empty str", key=key)
+    name = check_text(name, where, key)
     if name in RESERVED_FIELDS:
-        raise EncodeError(f"{where}: {name!r} is not an operator field name", key=key)
-    check_text(name, where, key)
+        raise EncodeError(f"{where}: {shown(name)} is not an operator field name", key=key)
     if isinstance(value, str):
-        check_text(value, where, key, allow_empty=True)
+        value = check_text(value, where, key, allow_empty=True)
         if (value.isascii() and value.isdigit()) or NUMBER_LIKE.fullmatch(value):
             raise EncodeError(
-                f"{where} is the text {value!r}, which would read back as a number "
+                f"{where} is the text {shown(value)}, which would read back as a number "
                 "(write status codes as int)",
                 key=key,
             )
-    else:
-        _check_uint(value, where, key)
+        return name, value
+    return name, _plain_code(value, where, key)
 
 
 def ordered_operators(
@@ -254,8 +331,7 @@ def ordered_operators(
 def added_id_of(reply: Reply, key: Key) -> int:
     if not isinstance(reply, SenderAdded):
         raise _wrong_model(reply, "SenderAdded", key)
-    _check_uint(reply.id, "id", key)
-    return reply.id
+    return _check_uint(reply.id, "id", key)
 
 
 def ok_of(reply: Reply, key: Key) -> Ok:
@@ -264,17 +340,18 @@ def ok_of(reply: Reply, key: Key) -> Ok:
     return reply
 
 
-def error_of(reply: ErrorReply, key: Key, *, description: bool) -> str | None:
-    """The error's description, checked: fmt 1 has none, every other fmt needs one (SPEC §2)."""
-    _check_uint(reply.code, "code", key)
+def error_of(reply: ErrorReply, key: Key, *, description: bool) -> tuple[int, str | None]:
+    """The error's code and description, checked and plain: fmt 1 has no description, every
+    other fmt needs one (SPEC §2)."""
+    code = _check_uint(reply.code, "code", key)
     if not description:
         if reply.description is not None:
             raise EncodeError(
                 "fmt 1 error replies carry no description: encode ErrorReply(code, None) "
-                f"(this one has {reply.description!r})",
+                f"(this one has {shown(reply.description)})",
                 key=key,
             )
-        return None
+        return code, None
     if reply.description is None:
         raise EncodeError(
             f"fmt {key.fmt} error replies need a description and this one has none", key=key
@@ -283,7 +360,7 @@ def error_of(reply: ErrorReply, key: Key, *, description: bool) -> str | None:
         raise EncodeError(
             f"description must be a str, not {type(reply.description).__name__}", key=key
         )
-    return reply.description
+    return code, str.__str__(reply.description)
 
 
 def model_for(key: Key) -> str:

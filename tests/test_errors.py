@@ -44,7 +44,11 @@ def test_wrong_charset_is_a_format_error() -> None:
     # windows-1251 text read as UTF-8: the first Cyrillic byte is not valid UTF-8.
     with pytest.raises(sw.WireFormatError) as info:
         sw.decode("name = Ёлка, id = 1".encode("windows-1251"), GET0)
-    assert info.value.reason == "byte a8 at offset 7 is not valid utf-8 (invalid start byte)"
+    assert info.value.reason == (
+        "byte a8 at offset 7 is not valid utf-8 (invalid start byte); the body reads as "
+        "windows-1251, the service's default charset: decode it with the charset the request "
+        "named (SPEC D10)"
+    )
     assert info.value.offset == 7
 
 
@@ -201,6 +205,6 @@ def test_encode_allows_what_only_other_fmts_refuse() -> None:
 
 def test_bytes_like_bodies_and_wrong_argument_types() -> None:
     for raw in (bytearray(b"<list/>"), memoryview(b"<list/>")):
-        assert sw.decode(raw, sw.Key(2, "get")) == sw.SenderList()  # type: ignore[arg-type]
+        assert sw.decode(raw, sw.Key(2, "get")) == sw.SenderList()
     with pytest.raises(TypeError, match=r"^raw must be bytes or str, not int$"):
         sw.decode(5, sw.Key(2, "get"))  # type: ignore[arg-type]
