@@ -1,53 +1,149 @@
 """The ``smsc-wire`` command line: ``validate``, ``sniff``, ``convert`` and ``fixtures``.
 
 Strategy: every subcommand is a thin loop over the public API (:func:`decode`, :func:`encode`,
-:func:`sniff`) and the fixture corpus. A file's verdict is computed by one pure, picklable function
-of ``(path, bytes, key, charset)`` returning a JSON-ready dict, so a serial run and a ``--jobs N``
-run (``ProcessPoolExecutor.map``, which keeps input order) print the same lines in the same order.
-The exit status follows linters: 0 when no file is invalid, 1 when one is, 2 for a usage error.
-Every usage error — an argparse complaint, a missing file, an unknown charset or fmt — is one line
-on standard error; :class:`UsageError` carries it to :func:`main`, the only place that prints it.
+:func:`sniff`) and the fixture corpus. A file's verdict is computed by one picklable function of a
+:class:`Task` that returns a JSON-ready dict and never raises, so a serial run and a ``--jobs N``
+run (``ProcessPoolExecutor.map``, which keeps input order) print the same lines in the same order,
+and a file that trips a bug costs its own verdict only.
+
+Every path is untrusted, like every body (SPEC D11): only a regular file is ever opened, so a FIFO
+or a device cannot hang the run or feed it endless bytes; its size is checked before it is read and
+no more than the size limit + 1 bytes are read; a directory walk reports what it cannot read
+instead of skipping it.
+
+Exit status, as linters have it: 0 when no file is invalid, 1 when one is, 2 when the run itself
+went wrong — a usage error, a file that could not be read, standard output that could not be
+written, or an internal error (a bug). Exit status 2 always comes with exactly one line on standard
+error, written by :func:`main` alone: :class:`ExitError` and :class:`_OutputError` carry it there,
+and any other exception becomes one line that names the file being processed. Files that cannot be
+read are also listed on standard output, in the per-file stream, like every other verdict. No
+traceback is ever printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
 import importlib
 import json
 import os
+import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, NoReturn, TextIO
 
-from ._api import codec_name, decode, encode
-from ._errors import EncodeError, UnsupportedCharsetError, UnsupportedKeyError, WireFormatError
+from ._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
+from ._errors import (
+    EncodeError,
+    InputTooLargeError,
+    UnsupportedCharsetError,
+    UnsupportedKeyError,
+    WireFormatError,
+)
 from ._errors import locate as _locate
 from ._key import Key, Operation
 from ._models import ErrorReply
 from ._registry import registry
 from ._sniff import is_canonical, matches, text_of
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 PROG: Final = "smsc-wire"
 STDIN: Final = "-"
+STDIN_NAME: Final = "<stdin>"
+"""How standard input is named in every output, text and JSON alike."""
+MAX_SIZE: Final = DEFAULT_MAX_SIZE
+"""The size limit of every body the command line reads: decode's own (SPEC D11)."""
 _BAR_MIN_FILES: Final = 100
 """A progress bar is worth its noise only for a run that takes a noticeable time."""
 _SNIPPET: Final = 24
+_CHUNK: Final = 1 << 20
+_MESSAGE_MAX: Final = 300
+"""An internal error's own message is cut here, so that the report stays one readable line."""
+_BUG: Final = "this is a bug in smsc_wire: please report it, with the file if you can"
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY
+    # Should a FIFO replace the file between the stat and the open, the open must not block.
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_NOT_REGULAR: Final = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 Result = dict[str, Any]
-# (path as shown, body read by the parent (stdin) or None, key or None, charset)
-Task = tuple[str, bytes | None, tuple[int, str, bool, bool] | None, str]
+KeyFields = tuple[int, str, bool, bool]
+Entry = tuple[str, str | None]
+"""A path to judge as given or found in a walk, and why it cannot be read (None: not known yet)."""
 
 
-class UsageError(Exception):
+class Task(NamedTuple):
+    """One file to judge; picklable, for the worker processes of ``--jobs``."""
+
+    path: str
+    """As shown in the output."""
+    data: bytes | None
+    """Standard input's body (the parent reads it), or None: read ``path``."""
+    key: KeyFields | None
+    charset: str
+
+
+class ExitError(Exception):
+    """The run cannot go on, or went wrong: one line for standard error, exit status 2."""
+
+
+class UsageError(ExitError):
     """A mistake on the command line: printed as one line, exit status 2."""
+
+
+class _OutputError(Exception):
+    """Standard output cannot be written: it is closed, full, or its reader has left."""
+
+    def __init__(self, reason: str, *, reader_left: bool = False, prog: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reader_left = reader_left
+        self.prog = prog
+
+
+class _Unreadable(Exception):
+    """A path that names no readable regular file; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # argparse would print the whole usage and exit; one line is easier to act on.
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse swallows a failed write: --help into a full disk would exit 0.
+        if not message:
+            return
+        if file is not None and file is sys.stderr:
+            _err(message.rstrip("\n"))
+            return
+        try:
+            stream = _stdout()
+            with _writing():
+                stream.write(_fit(stream, message))
+                stream.flush()
+        except _OutputError as exc:
+            exc.prog = self.prog
+            raise
 
 
 # --- judging one body ---------------------------------------------------------------------------
@@ -137,10 +233,15 @@ def _nearest(
     far = max(reach(exc) for exc in failures.values())
     tied = [key for key, exc in failures.items() if reach(exc) == far]
     line = failures[tied[0]].line
-    if len(tied) > 1 and line is not None and line > 1:
+    if len(tied) > 1 and line is not None and line > 1 and far >= 0:
         # In fmt 0 and 1 an all=0 name swallows a status (SPEC D8), so several keys fail at the
-        # same place; the lines before it tell them apart, ranked as sniff ranks keys.
-        prefix = "\n".join(text_of(raw, charset).split("\n")[: line - 1]).rstrip("\r\n")
+        # same place; the lines before it tell them apart, ranked as sniff ranks keys. They
+        # precede every error, an undecodable byte's included, so they decode on their own.
+        try:
+            text = text_of(raw[:far], charset)
+        except UnicodeError:  # a codec that cannot decode a cut body: no tie-break
+            return tied[0], failures[tied[0]]
+        prefix = "\n".join(text.split("\n")[: line - 1]).rstrip("\r\n")
         found, _ = matches(prefix)
         ranked = [m.key for m in found if m.key in tied]
         if ranked:
@@ -148,24 +249,62 @@ def _nearest(
     return tied[0], failures[tied[0]]
 
 
+def _unreadable(path: str, reason: str) -> Result:
+    return {"path": path, "verdict": "unreadable", "error": reason}
+
+
+def _internal(path: str, exc: BaseException) -> Result:
+    return {"path": path, "verdict": "error", "error": _describe(exc)}
+
+
+def _too_large(path: str, exc: InputTooLargeError, key: Key | None) -> Result:
+    """A body over the limit: invalid, judged unread (without a key unless one was given)."""
+    result: Result = {"path": path, "verdict": None, "key": None}
+    if key is not None:
+        result.update(key=key.as_dict(), key_source="given")
+    return _invalid(result, exc)
+
+
+def _describe(exc: BaseException) -> str:
+    """An unexpected exception as one bounded line: its type and message."""
+    try:
+        message = str(exc)
+    except Exception:  # an exception whose own __str__ fails
+        message = "(no message)"
+    text = " ".join(f"{type(exc).__name__}: {message}".split()).removesuffix(":")
+    return text if len(text) <= _MESSAGE_MAX else text[: _MESSAGE_MAX - 1] + "…"
+
+
 def _judge_task(task: Task) -> Result:
-    path, data, key_fields, charset = task
-    key = None if key_fields is None else Key(*key_fields)
-    if data is None:
+    """The verdict on one task.
+
+    It never raises: under ``--jobs`` an exception escaping a worker would end the whole
+    ``map``, losing the results of every file after it. An unexpected one becomes this file's
+    ``error`` verdict instead, and :func:`_cmd_validate` reports it as a bug.
+    """
+    try:
+        key = None if task.key is None else Key(*task.key)
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            return {"path": path, "verdict": "unreadable", "error": exc.strerror or str(exc)}
-    return judge(path, data, key, charset)
+            raw = _load(task.path, MAX_SIZE) if task.data is None else task.data
+        except _Unreadable as exc:
+            return _unreadable(task.path, exc.reason)
+        except InputTooLargeError as exc:
+            return _too_large(task.path, exc, key)
+        return judge(task.path, raw, key, task.charset)
+    except Exception as exc:
+        return _internal(task.path, exc)
 
 
 def _human(result: Result) -> str:
     path, verdict = result["path"], result["verdict"]
     if verdict == "unreadable":
         return f"{path}: unreadable: {result['error']}"
-    key = Key(**result["key"])
-    nearest = "nearest: " if result.get("key_source") == "nearest" else ""
-    head = f"{path}: {verdict} [{nearest}{key}]"
+    if verdict == "error":
+        return f"{path}: internal error: {result['error']}"
+    head = f"{path}: {verdict}"
+    if result.get("key") is not None:
+        nearest = "nearest: " if result.get("key_source") == "nearest" else ""
+        head += f" [{nearest}{Key(**result['key'])}]"
     if verdict == "canonical":
         return head
     if verdict == "valid":
@@ -181,6 +320,290 @@ def _human(result: Result) -> str:
     where = "" if result["line"] is None else f"line {result['line']}, column {result['column']}: "
     excerpt = "" if result["excerpt"] is None else f": {result['excerpt']!r}"
     return f"{head}: {where}{result['error']}{excerpt}"
+
+
+# --- reading files, safely ----------------------------------------------------------------------
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _not_regular(mode: int) -> _Unreadable:
+    kind = next((f" ({name})" for is_kind, name in _NOT_REGULAR if is_kind(mode)), "")
+    return _Unreadable(f"not a regular file{kind}")
+
+
+def _read_capped(read: Callable[[int], bytes], cap: int, first: int = _CHUNK) -> bytes:
+    """At most ``cap`` bytes from ``read``, asking for ``first`` bytes, then a chunk at a time.
+
+    Asking for the whole cap at once would allocate it up front, for every small file.
+    """
+    parts: list[bytes] = []
+    total = 0
+    size = max(first, 1)
+    while total < cap:
+        chunk = read(min(size, cap - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+        size = _CHUNK
+    return b"".join(parts)
+
+
+def _load(path: str, max_size: int) -> bytes:
+    """The bytes of the regular file ``path``.
+
+    Raises :class:`_Unreadable` for anything else (nothing else is opened, so a FIFO or a device
+    cannot block the run or stream endless bytes into it) and :class:`InputTooLargeError` for a
+    file over ``max_size``, found by its size before reading, or by reading ``max_size + 1``
+    bytes of a file that grew since.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            raise _Unreadable("broken symbolic link") from None
+        raise _Unreadable(_reason(exc)) from None
+    except ValueError:  # a NUL in the name
+        raise _Unreadable("not a valid path") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_regular(info.st_mode)
+    if info.st_size > max_size:
+        raise InputTooLargeError(info.st_size, max_size, unit="bytes")
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise _Unreadable(_reason(exc)) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):  # replaced since the stat: judge what was opened
+            raise _not_regular(opened.st_mode)
+        data = _read_capped(functools.partial(os.read, fd), max_size + 1, opened.st_size + 1)
+    except OSError as exc:
+        raise _Unreadable(_reason(exc)) from None
+    finally:
+        os.close(fd)
+    if len(data) > max_size:
+        raise InputTooLargeError(len(data), max_size, unit="bytes or more")
+    return data
+
+
+def _read_stdin(max_size: int) -> bytes:
+    """Standard input's bytes, read with the same cap as a file's (a pipe has no size to stat)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise _Unreadable("standard input is closed")
+    try:
+        data = _read_capped(buffer.read, max_size + 1)
+    except OSError as exc:
+        raise _Unreadable(_reason(exc)) from None
+    except ValueError as exc:  # a closed stream
+        raise _Unreadable(str(exc)) from None
+    if len(data) > max_size:
+        raise InputTooLargeError(len(data), max_size, unit="bytes or more")
+    return data
+
+
+def _stdin_body(entries: Iterable[Entry]) -> bytes | _Unreadable | InputTooLargeError | None:
+    """Standard input's body if ``-`` is among the paths (read once, however often named)."""
+    if all(path != STDIN for path, _ in entries):
+        return None
+    try:
+        return _read_stdin(MAX_SIZE)
+    except (_Unreadable, InputTooLargeError) as exc:
+        return exc
+
+
+def _files(prog: str, paths: Iterable[str]) -> list[Entry]:
+    """The paths to judge, directories walked; a missing path is a usage error."""
+    entries: list[Entry] = []
+    for name in paths:
+        if name == STDIN:
+            entries.append((STDIN, None))
+            continue
+        if not name:
+            # Path("") is the current directory: an empty variable in a script would walk it.
+            raise UsageError(f"{prog}: error: an empty path names no file (use . for this folder)")
+        try:
+            info = os.stat(name)
+        except ValueError:
+            raise UsageError(f"{prog}: error: not a valid path: {name!r}") from None
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.lexists(name):
+                raise UsageError(f"{prog}: error: no such file or directory: {name!r}") from None
+            entries.append((name, None))  # reading it says what is wrong
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            entries.extend(_walk(name))
+        else:
+            entries.append((name, None))
+    return entries
+
+
+def _walk(top: str) -> list[Entry]:
+    """Every non-hidden entry under ``top`` that is not a directory, in sorted order.
+
+    Sorted by path components, so that a folder's files stay together and the order does not
+    depend on the file system. Hidden files and folders (.DS_Store, .git) are skipped. Nothing
+    else is: a folder that cannot be listed is an entry with its reason, and a broken link, a FIFO
+    or a device is an entry that reading reports. Links to folders are not followed (no loops).
+    """
+    found: list[tuple[tuple[str, ...], str | None]] = []
+    pending: list[tuple[str, ...]] = [()]
+    while pending:
+        parts = pending.pop()
+        folder = os.path.join(top, *parts)
+        try:
+            with os.scandir(folder) as listing:
+                children = [entry for entry in listing if not entry.name.startswith(".")]
+        except OSError as exc:
+            found.append((parts, _reason(exc)))
+            continue
+        for entry in children:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                link_to_dir = not is_dir and entry.is_symlink() and entry.is_dir()
+            except OSError:  # reading it says what is wrong
+                is_dir = link_to_dir = False
+            if is_dir:
+                pending.append((*parts, entry.name))
+            elif not link_to_dir:
+                found.append(((*parts, entry.name), None))
+    found.sort(key=lambda item: item[0])
+    return [(str(Path(top, *parts)), problem) for parts, problem in found]
+
+
+# --- writing output -----------------------------------------------------------------------------
+
+
+def _fit(stream: TextIO, text: str, plain: Callable[[], str] | None = None) -> str:
+    """``text`` in a form ``stream`` can encode, whatever the locale.
+
+    A file name that is not valid UTF-8 reaches Python as lone surrogates, and a sender name in an
+    excerpt may be Cyrillic under an ASCII locale: such characters are written as escapes
+    (``\\xff``, ``\\u0401``), or ``plain()`` (JSON's ASCII form) is written instead.
+    """
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    errors = getattr(stream, "errors", None) or "strict"
+    try:
+        text.encode(encoding, errors)
+    except UnicodeEncodeError:
+        pass
+    except LookupError:  # an encoding or handler unknown here: the stream knows better
+        return text
+    else:
+        return text
+    if plain is not None:
+        return plain()
+    return "".join(_escape(char, encoding) for char in text)
+
+
+def _escape(char: str, encoding: str) -> str:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that did not decode
+            return f"\\x{code - 0xDC00:02x}"
+        return char.encode("ascii", "backslashreplace").decode("ascii")
+    return char
+
+
+def _stdout() -> TextIO:
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise _OutputError("it is closed")
+    return sys.stdout
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Turns a failure to write standard output into an :class:`_OutputError`."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise _OutputError("its reader has left", reader_left=True) from None
+    except OSError as exc:
+        raise _OutputError(_reason(exc)) from None
+    except ValueError:  # the stream was closed
+        raise _OutputError("it is closed") from None
+
+
+def _out(text: str, plain: Callable[[], str] | None = None, bar: Any = None) -> None:
+    """One line on standard output (above the progress bar, if there is one)."""
+    stream = _stdout()
+    line = _fit(stream, text, plain)
+    with _writing():
+        if bar is None:
+            stream.write(line + "\n")
+        else:
+            bar.write(line, file=stream)
+
+
+def _out_bytes(data: bytes, text: str) -> None:
+    """``data`` (``text`` encoded) on standard output, exactly."""
+    stream = _stdout()
+    with _writing():
+        stream.flush()
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:  # a text-only stream, as an in-process caller may set
+            stream.write(text)
+        else:
+            buffer.write(data)
+            buffer.flush()
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        with _writing():
+            sys.stdout.flush()
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device after it failed.
+
+    The interpreter flushes ``sys.stdout`` once more at exit; the bytes still buffered would fail
+    again and print an "Exception ignored" report after our one line.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # none, or not a file descriptor (in-process)
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    os.dup2(null, fd)
+    os.close(null)
+
+
+def _err(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(_fit(stream, text) + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # standard error is gone too: the exit status is all that is left
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def _trouble(prog: str, unreadable: int, errors: list[tuple[str, str]]) -> str | None:
+    """The one line for standard error about files that could not be judged, if any."""
+    read = f"{_plural(unreadable, 'path')} could not be read"
+    if errors:
+        path, desc = errors[0]
+        more = f" (and {_plural(len(errors) - 1, 'other file')})" if len(errors) > 1 else ""
+        also = f"; {read}" if unreadable else ""
+        return f"{prog}: internal error while processing {path!r}{more}: {desc}; {_BUG}{also}"
+    if unreadable:
+        return f"{prog}: error: {read}"
+    return None
 
 
 # --- command-line plumbing ----------------------------------------------------------------------
@@ -216,51 +639,46 @@ def _charset(prog: str, charset: str) -> str:
     return charset
 
 
-def _files(prog: str, paths: Iterable[str]) -> list[str]:
-    files: list[str] = []
-    for name in paths:
-        if name == STDIN:
-            files.append(STDIN)
-            continue
-        path = Path(name)
-        if path.is_dir():
-            # Sorted by path components, so that a folder's files stay together and the order
-            # does not depend on the file system. Hidden files (.DS_Store, .git) are skipped.
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
-            files.extend(str(p) for p in sorted(found, key=lambda p: p.relative_to(path).parts))
-        elif path.exists():
-            files.append(name)
-        else:
-            raise UsageError(f"{prog}: error: no such file or directory: {name!r}")
-    return files
-
-
-def _read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
-
-
-def _tasks(files: list[str], key: Key | None, charset: str) -> list[Task]:
+def _entries(files: list[Entry], key: Key | None, charset: str) -> list[Task | Result]:
+    """A task per file to judge; a ready verdict where the file is known to be unreadable."""
     fields = None if key is None else (key.fmt, key.operation.value, key.all, key.operators)
-    stdin = _read_stdin() if STDIN in files else None
-    return [(f, stdin if f == STDIN else None, fields, charset) for f in files]
+    stdin = _stdin_body(files)
+    entries: list[Task | Result] = []
+    for path, problem in files:
+        if problem is not None:
+            entries.append(_unreadable(path, problem))
+        elif path != STDIN:
+            entries.append(Task(path, None, fields, charset))
+        elif isinstance(stdin, bytes):
+            entries.append(Task(STDIN_NAME, stdin, fields, charset))
+        elif isinstance(stdin, _Unreadable):
+            entries.append(_unreadable(STDIN_NAME, stdin.reason))
+        else:
+            assert stdin is not None
+            entries.append(_too_large(STDIN_NAME, stdin, key))
+    return entries
 
 
-def _results(tasks: list[Task], jobs: int) -> Iterator[Result]:
+def _results(entries: list[Task | Result], jobs: int) -> Generator[Result, None, None]:
+    tasks = [entry for entry in entries if isinstance(entry, Task)]
     if jobs <= 1 or len(tasks) <= 1:
-        yield from map(_judge_task, tasks)
+        judged: Iterator[Result] = map(_judge_task, tasks)
+        for entry in entries:
+            yield next(judged) if isinstance(entry, Task) else entry
         return
     chunksize = max(1, min(64, len(tasks) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_judge_task, tasks, chunksize=chunksize)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    try:
+        judged = pool.map(_judge_task, tasks, chunksize=chunksize)
+        for entry in entries:
+            yield next(judged) if isinstance(entry, Task) else entry
+    finally:
+        # A run cut short (its output failed, ^C) must not wait for files nobody will see.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _progress(total: int) -> Any:
-    if total < _BAR_MIN_FILES or not sys.stderr.isatty():
+    if total < _BAR_MIN_FILES or sys.stderr is None or not sys.stderr.isatty():
         return None
     try:
         # Imported by name: tqdm is an optional extra ("cli") and ships no type stubs.
@@ -270,70 +688,125 @@ def _progress(total: int) -> Any:
     return tqdm(total=total, file=sys.stderr, unit="file", leave=False)
 
 
+_VERDICTS: Final = ("canonical", "valid", "invalid", "unreadable", "error")
+
+
+def _out_result(result: Result, as_json: bool, bar: Any) -> None:
+    if as_json:
+        _out(json.dumps(result, ensure_ascii=False), functools.partial(json.dumps, result), bar)
+    else:
+        _out(_human(result), bar=bar)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     key = _key(args, required=False)
     charset = _charset(args.prog, args.charset)
     if args.jobs < 0:
         raise UsageError(f"{args.prog}: error: --jobs must be 0 (every CPU) or more")
     jobs = args.jobs or os.cpu_count() or 1
-    tasks = _tasks(_files(args.prog, args.paths), key, charset)
-    counts = {"canonical": 0, "valid": 0, "invalid": 0, "unreadable": 0}
-    bar = _progress(len(tasks))
+    entries = _entries(_files(args.prog, args.paths), key, charset)
+    counts = dict.fromkeys(_VERDICTS, 0)
+    errors: list[tuple[str, str]] = []
+    bar = _progress(len(entries))
     try:
-        for result in _results(tasks, jobs):
-            counts[result["verdict"]] += 1
-            if result["path"] == STDIN and not args.json:
-                result["path"] = "<stdin>"
-            line = json.dumps(result, ensure_ascii=False) if args.json else _human(result)
-            if bar is None:
-                print(line)
-            else:
-                bar.write(line, file=sys.stdout)
-                bar.update()
+        with closing(_results(entries, jobs)) as results:
+            for entry in entries:
+                args.current = entry.path if isinstance(entry, Task) else entry["path"]
+                result = next(results)
+                verdict = result["verdict"]
+                counts[verdict] += 1
+                if verdict == "error":
+                    errors.append((result["path"], result["error"]))
+                _out_result(result, args.json, bar)
+                if bar is not None:
+                    bar.update()
     finally:
         if bar is not None:
             bar.close()
+    args.current = None
     if not args.json:
-        total = sum(counts.values())
-        parts = [f"{n} {verdict}" for verdict, n in counts.items() if n or verdict != "unreadable"]
-        print(f"{total} file{'s' * (total != 1)}: {', '.join(parts)}")
-    if counts["unreadable"]:
-        print(
-            f"{args.prog}: error: {counts['unreadable']} file(s) could not be read", file=sys.stderr
-        )
-        return 2
+        parts = [f"{counts[verdict]} {verdict}" for verdict in ("canonical", "valid", "invalid")]
+        if counts["unreadable"]:
+            parts.append(f"{counts['unreadable']} unreadable")
+        if counts["error"]:
+            parts.append(_plural(counts["error"], "internal error"))
+        _out(f"{_plural(sum(counts.values()), 'file')}: {', '.join(parts)}")
+    trouble = _trouble(args.prog, counts["unreadable"], errors)
+    if trouble is not None:
+        raise ExitError(trouble)
     return 1 if counts["invalid"] else 0
+
+
+def _sniffed(
+    path: str, problem: str | None, stdin: bytes | Exception | None, charset: str
+) -> tuple[str, Result]:
+    """What ``sniff`` says of one file: ``(kind, JSON object)``, ``kind`` one of ``found``,
+    ``none`` (valid under no key), ``unreadable`` and ``error`` (an internal error)."""
+    shown = STDIN_NAME if path == STDIN else path
+    try:
+        if problem is not None:
+            raise _Unreadable(problem)
+        if path != STDIN:
+            raw = _load(path, MAX_SIZE)
+        elif isinstance(stdin, bytes):
+            raw = stdin
+        else:
+            assert isinstance(stdin, Exception)
+            raise stdin
+        found, _ = matches(raw, charset=charset)
+    except _Unreadable as exc:
+        return "unreadable", {"path": shown, "keys": None, "unreadable": exc.reason}
+    except InputTooLargeError as exc:
+        return "none", {"path": shown, "keys": [], "error": exc.reason}
+    except Exception as exc:
+        return "error", {"path": shown, "keys": None, "internal_error": _describe(exc)}
+    keys = [{**m.key.as_dict(), "canonical": m.canonical} for m in found]
+    return ("found" if found else "none"), {"path": shown, "keys": keys}
+
+
+def _sniff_lines(kind: str, result: Result) -> list[str]:
+    path = result["path"]
+    if kind == "unreadable":
+        return [f"{path}: unreadable: {result['unreadable']}"]
+    if kind == "error":
+        return [f"{path}: internal error: {result['internal_error']}"]
+    if kind == "none":
+        why = f": {result['error']}" if "error" in result else ""
+        return [f"{path}: not a valid reply under any key{why}"]
+    lines = [f"{path}:"]
+    for key in result["keys"]:
+        fields = {name: key[name] for name in ("fmt", "operation", "all", "operators")}
+        verdict = "canonical" if key["canonical"] else "valid"
+        lines.append(f"  {verdict:9}  {Key(**fields)}")
+    return lines
 
 
 def _cmd_sniff(args: argparse.Namespace) -> int:
     charset = _charset(args.prog, args.charset)
     files = _files(args.prog, args.paths)
-    stdin = _read_stdin() if STDIN in files else b""
+    stdin = _stdin_body(files)
+    unreadable = 0
+    errors: list[tuple[str, str]] = []
     status = 0
-    for name in files:
-        raw = stdin if name == STDIN else _read(args.prog, name)
-        found, _ = matches(raw, charset=charset)
-        if not found:
+    for path, problem in files:
+        args.current = STDIN_NAME if path == STDIN else path
+        kind, result = _sniffed(path, problem, stdin, charset)
+        if kind == "none":
             status = 1
+        elif kind == "unreadable":
+            unreadable += 1
+        elif kind == "error":
+            errors.append((result["path"], result["internal_error"]))
         if args.json:
-            keys = [{**m.key.as_dict(), "canonical": m.canonical} for m in found]
-            print(json.dumps({"path": name, "keys": keys}, ensure_ascii=False))
-            continue
-        shown = "<stdin>" if name == STDIN else name
-        if not found:
-            print(f"{shown}: not a valid reply under any key")
-            continue
-        print(f"{shown}:")
-        for m in found:
-            print(f"  {'canonical' if m.canonical else 'valid':9}  {m.key}")
+            _out(json.dumps(result, ensure_ascii=False), functools.partial(json.dumps, result))
+        else:
+            for line in _sniff_lines(kind, result):
+                _out(line)
+    args.current = None
+    trouble = _trouble(args.prog, unreadable, errors)
+    if trouble is not None:
+        raise ExitError(trouble)
     return status
-
-
-def _read(prog: str, name: str) -> bytes:
-    try:
-        return Path(name).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{prog}: error: cannot read {name!r}: {exc.strerror or exc}") from None
 
 
 def _carries_description(key: Key) -> bool:
@@ -350,17 +823,27 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     assert key is not None
     target = _checked_key(prog, args.to_fmt, key.operation.value, key.all, key.operators)
     charset = _charset(prog, args.charset)
-    if args.path != STDIN and Path(args.path).is_dir():
-        raise UsageError(f"{prog}: error: {args.path!r} is a directory; convert reads one file")
-    if args.path != STDIN and not Path(args.path).exists():
-        raise UsageError(f"{prog}: error: no such file: {args.path!r}")
-    raw = _read_stdin() if args.path == STDIN else _read(prog, args.path)
-    shown = "<stdin>" if args.path == STDIN else args.path
+    path = args.path
+    if not path:
+        raise UsageError(f"{prog}: error: an empty path names no file")
+    if path != STDIN and os.path.isdir(path):
+        raise UsageError(f"{prog}: error: {path!r} is a directory; convert reads one file")
+    if path != STDIN and not os.path.lexists(path):
+        raise UsageError(f"{prog}: error: no such file: {path!r}")
+    shown = STDIN_NAME if path == STDIN else path
+    args.current = shown
+    try:
+        raw = _read_stdin(MAX_SIZE) if path == STDIN else _load(path, MAX_SIZE)
+    except _Unreadable as exc:
+        raise ExitError(f"{prog}: error: cannot read {shown!r}: {exc.reason}") from None
+    except InputTooLargeError as exc:
+        _err(f"{prog}: {_human(_too_large(shown, exc, key))}")
+        return 1
     try:
         reply = decode(raw, key, charset=charset)
     except WireFormatError as exc:
         result = _invalid({"path": shown, "key": key.as_dict()}, exc)
-        print(f"{prog}: {_human(result)}", file=sys.stderr)
+        _err(f"{prog}: {_human(result)}")
         return 1
     if isinstance(reply, ErrorReply):
         wants = _carries_description(target)
@@ -380,42 +863,57 @@ def _cmd_convert(args: argparse.Namespace) -> int:
                 )
             reply = ErrorReply(reply.code, None)
     try:
-        data = encode(reply, target).encode(charset)
+        # The canonical form has no trailing newline (SPEC D5); add one only for a terminal.
+        text = encode(reply, target) + (
+            "\n" if sys.stdout is not None and sys.stdout.isatty() else ""
+        )
     except EncodeError as exc:
-        print(f"{prog}: error: cannot write this reply as {target}: {exc.reason}", file=sys.stderr)
+        _err(f"{prog}: error: cannot write this reply as {target}: {exc.reason}")
         return 1
-    except UnicodeEncodeError as exc:
-        print(f"{prog}: error: the reply cannot be written in {charset}: {exc}", file=sys.stderr)
+    try:
+        data = text.encode(charset)
+    except UnicodeError as exc:
+        _err(f"{prog}: error: the reply cannot be written in {charset}: {exc}")
         return 1
-    sys.stdout.flush()
-    out = sys.stdout.buffer
-    # The canonical form has no trailing newline (SPEC D5); add one only for a human's terminal.
-    out.write(data + (b"\n" if sys.stdout.isatty() else b""))
-    out.flush()
+    _out_bytes(data, text)
     return 0
 
 
 def _cmd_fixtures(args: argparse.Namespace) -> int:
     from ._fixtures import write
 
+    prog = args.prog
+    if not args.outdir:
+        raise UsageError(f"{prog}: error: an empty path names no directory")
     outdir = Path(args.outdir)
-    if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
+    args.current = args.outdir
+    try:
+        used = outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir()))
+    except OSError as exc:
+        raise ExitError(f"{prog}: error: cannot use {args.outdir!r}: {_reason(exc)}") from None
+    if used:
         raise UsageError(
-            f"{args.prog}: error: {args.outdir!r} exists and is not an empty directory; "
+            f"{prog}: error: {args.outdir!r} exists and is not an empty directory; "
             "fixtures writes into a new or empty one"
         )
     if args.count < 0:
-        raise UsageError(f"{args.prog}: error: --count must be 0 or more")
-    written = write(outdir, seed=args.seed, count=args.count)
-    print(f"wrote {written} fixtures for {len(registry)} keys and manifest.jsonl to {outdir}")
+        raise UsageError(f"{prog}: error: --count must be 0 or more")
+    try:
+        written = write(outdir, seed=args.seed, count=args.count)
+    except OSError as exc:
+        where = args.outdir if exc.filename is None else str(exc.filename)
+        raise ExitError(f"{prog}: error: cannot write {where!r}: {_reason(exc)}") from None
+    args.current = None
+    _out(f"wrote {written} fixtures for {len(registry)} keys and manifest.jsonl to {outdir}")
     return 0
 
 
 def _key_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     hint = "" if required else " (without --fmt/--op the key of each file is sniffed)"
     parser.add_argument(
-        "--fmt", type=int, metavar="N", help="the request's fmt: 0, 1, 2 or 3" + hint
-    )
+        "--fmt", type=int, metavar="N",
+        help="the request's fmt: 0, 1, 2 or 3" + hint,
+    )  # fmt: skip
     parser.add_argument(
         "--op", choices=[op.value for op in Operation], metavar="OP",
         help="the request's operation: " + ", ".join(op.value for op in Operation),
@@ -433,6 +931,12 @@ def _charset_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+_EXIT_STATUS: Final = (
+    "Exit status 0 when no file is invalid, 1 when one is, 2 for a usage error, a file that "
+    "could not be read or an internal error (then standard error holds one line)."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``smsc-wire``."""
     parser = _Parser(
@@ -447,7 +951,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Judge each file: canonical (byte-identical to what encode writes), valid (decodes, "
             "but is not canonical: where it first differs) or invalid (line, column, message). "
-            "Exit status 0 when no file is invalid, 1 when one is, 2 for a usage error."
+            "Files that cannot be read are listed as unreadable. " + _EXIT_STATUS
         ),
     )
     _key_options(validate, required=False)
@@ -465,7 +969,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the keys under which each body is valid, best first",
         description=(
             "List the keys under which each body is a valid reply: canonical before valid, then "
-            "the most specific. Exit status 1 when some body is valid under no key."
+            "the most specific. Exit status 1 when some body is valid under no key, 2 for a "
+            "usage error, a file that could not be read or an internal error."
         ),
     )
     _charset_option(sniff)
@@ -520,22 +1025,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``smsc-wire`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
+    """Run ``smsc-wire`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    Never raises and never prints a traceback: whatever goes wrong ends as one line on standard
+    error and exit status 2 (130 for ^C).
+    """
+    prog = PROG
+    args: argparse.Namespace | None = None
     try:
         try:
-            args = parser.parse_args(argv)
+            args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help
-            return exc.code if isinstance(exc.code, int) else 0
-        args.prog = f"{PROG} {args.command}"
-        status: int = args.handler(args)
-    except UsageError as exc:
-        print(exc, file=sys.stderr)
+            status = exc.code if isinstance(exc.code, int) else 0
+        else:
+            prog = args.prog = f"{PROG} {args.command}"
+            args.current = None
+            status = args.handler(args)
+        _flush_stdout()
+        return status
+    except ExitError as exc:
+        try:
+            _flush_stdout()  # the per-file lines before the line that sums them up
+        except _OutputError as output:
+            return _output_failed(prog, output)
+        _err(str(exc))
         return 2
-    except BrokenPipeError:
-        # `smsc-wire validate … | head`: the reader left; that is not an error of ours.
-        sys.stderr.close()
-        return 0
+    except _OutputError as exc:
+        return _output_failed(exc.prog or prog, exc)
     except KeyboardInterrupt:
         return 130
-    return status
+    except Exception as exc:
+        current = None if args is None else getattr(args, "current", None)
+        where = "" if current is None else f" while processing {current!r}"
+        _err(f"{prog}: internal error{where}: {_describe(exc)}; {_BUG}")
+        return 2
+
+
+def _output_failed(prog: str, exc: _OutputError) -> int:
+    _discard_stdout()
+    if exc.reader_left:
+        # `smsc-wire validate … | head`: the reader chose to stop; that is not an error of ours.
+        return 0
+    _err(f"{prog}: error: cannot write to standard output: {exc.reason}")
+    return 2

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -427,28 +429,49 @@ def test_usage_errors(argv: list[str], message: str, capsys: pytest.CaptureFixtu
     assert err == message + "\n"
 
 
-def test_unreadable_file_exits_2(
+def test_unreadable_file_is_listed_and_exits_2_with_one_line_on_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "locked.txt"
     path.write_bytes(b"OK")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        # chmod 0 does not stop root, so the failure is simulated where the CLI reads.
-        if self == path:
+    def fake_open(name: object, flags: int, *args: Any, **kwargs: Any) -> int:
+        # chmod 0 does not stop root, so the failure is simulated where the CLI opens.
+        if name == str(path):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(name, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", fake_open)
     status, out, err = run(capsys, "validate", str(path), str(CAPTURES / "add.fmt3.json"))
     assert status == 2
     assert out.splitlines()[0] == f"{path}: unreadable: Permission denied"
     assert out.splitlines()[-1] == "2 files: 1 canonical, 0 valid, 0 invalid, 1 unreadable"
-    assert err == "smsc-wire validate: error: 1 file(s) could not be read\n"
-    status, out, err = run(capsys, "sniff", str(path))
+    assert err == "smsc-wire validate: error: 1 path could not be read\n"
+    status, out, err = run(capsys, "validate", "--json", str(path))
+    assert (status, jsonl(out)) == (
+        2,
+        [{"path": str(path), "verdict": "unreadable", "error": "Permission denied"}],
+    )
+    assert err == "smsc-wire validate: error: 1 path could not be read\n"
+    # sniff lists it in its stream too, and goes on with the other files.
+    status, out, err = run(capsys, "sniff", str(path), str(CAPTURES / "add.fmt3.json"))
+    assert status == 2
+    assert out.splitlines()[:2] == [
+        f"{path}: unreadable: Permission denied",
+        f"{CAPTURES / 'add.fmt3.json'}:",
+    ]
+    assert err == "smsc-wire sniff: error: 1 path could not be read\n"
+    status, out, err = run(capsys, "sniff", "--json", str(path))
+    assert (status, jsonl(out)) == (
+        2,
+        [{"path": str(path), "keys": None, "unreadable": "Permission denied"}],
+    )
+    status, out, err = run(
+        capsys, "convert", "--fmt", "0", "--op", "chg", "--to-fmt", "3", str(path)
+    )
     assert (status, out) == (2, "")
-    assert err == f"smsc-wire sniff: error: cannot read {str(path)!r}: Permission denied\n"
+    assert err == f"smsc-wire convert: error: cannot read {str(path)!r}: Permission denied\n"
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
