@@ -130,7 +130,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
-        # argparse swallows a failed write: --help into a full disk would exit 0.
+        # argparse swallows a failed write: --help or --version into a full disk would exit 0.
         if not message:
             return
         if file is not None and file is sys.stderr:
@@ -609,16 +609,22 @@ def _trouble(prog: str, unreadable: int, errors: list[tuple[str, str]]) -> str |
 # --- command-line plumbing ----------------------------------------------------------------------
 
 
-def _key(args: argparse.Namespace, *, required: bool) -> Key | None:
+def _key(args: argparse.Namespace) -> Key | None:
     if args.fmt is None and args.op is None:
-        if required:
-            raise UsageError(f"{args.prog}: error: --fmt and --op are required")
         if args.all or args.operators:
             raise UsageError(f"{args.prog}: error: --all and --operators need --fmt and --op")
         return None
     if args.fmt is None or args.op is None:
         given, missing = ("--fmt", "--op") if args.op is None else ("--op", "--fmt")
         raise UsageError(f"{args.prog}: error: {given} needs {missing} as well")
+    if args.op != Operation.GET.value and (args.all or args.operators):
+        # Key would fold them to False (the server ignores them), hiding a wrong command line.
+        flags = [flag for flag, on in (("--all", args.all), ("--operators", args.operators)) if on]
+        verb = "apply" if len(flags) > 1 else "applies"
+        raise UsageError(
+            f"{args.prog}: error: {' and '.join(flags)} {verb} to --op get only, "
+            f"not to --op {args.op}"
+        )
     return _checked_key(args.prog, args.fmt, args.op, args.all, args.operators)
 
 
@@ -689,6 +695,7 @@ def _progress(total: int) -> Any:
 
 
 _VERDICTS: Final = ("canonical", "valid", "invalid", "unreadable", "error")
+_QUIET_HIDES: Final = frozenset({"canonical", "valid"})
 
 
 def _out_result(result: Result, as_json: bool, bar: Any) -> None:
@@ -699,7 +706,7 @@ def _out_result(result: Result, as_json: bool, bar: Any) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    key = _key(args, required=False)
+    key = _key(args)
     charset = _charset(args.prog, args.charset)
     if args.jobs < 0:
         raise UsageError(f"{args.prog}: error: --jobs must be 0 (every CPU) or more")
@@ -717,7 +724,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 counts[verdict] += 1
                 if verdict == "error":
                     errors.append((result["path"], result["error"]))
-                _out_result(result, args.json, bar)
+                if not (args.quiet and verdict in _QUIET_HIDES):
+                    _out_result(result, args.json, bar)
                 if bar is not None:
                     bar.update()
     finally:
@@ -819,8 +827,8 @@ def _carries_description(key: Key) -> bool:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     prog = args.prog
-    key = _key(args, required=True)
-    assert key is not None
+    key = _key(args)
+    assert key is not None  # argparse requires --fmt and --op
     target = _checked_key(prog, args.to_fmt, key.operation.value, key.all, key.operators)
     charset = _charset(prog, args.charset)
     path = args.path
@@ -863,10 +871,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
                 )
             reply = ErrorReply(reply.code, None)
     try:
-        # The canonical form has no trailing newline (SPEC D5); add one only for a terminal.
-        text = encode(reply, target) + (
-            "\n" if sys.stdout is not None and sys.stdout.isatty() else ""
-        )
+        # The canonical form ends without a newline (SPEC D5); a line of output ends with one.
+        text = encode(reply, target) + ("" if args.exact else "\n")
     except EncodeError as exc:
         _err(f"{prog}: error: cannot write this reply as {target}: {exc.reason}")
         return 1
@@ -911,11 +917,11 @@ def _cmd_fixtures(args: argparse.Namespace) -> int:
 def _key_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     hint = "" if required else " (without --fmt/--op the key of each file is sniffed)"
     parser.add_argument(
-        "--fmt", type=int, metavar="N",
+        "--fmt", type=int, metavar="N", required=required,
         help="the request's fmt: 0, 1, 2 or 3" + hint,
     )  # fmt: skip
     parser.add_argument(
-        "--op", choices=[op.value for op in Operation], metavar="OP",
+        "--op", choices=[op.value for op in Operation], metavar="OP", required=required,
         help="the request's operation: " + ", ".join(op.value for op in Operation),
     )  # fmt: skip
     parser.add_argument("--all", action="store_true", help="the request had all=1 (get only)")
@@ -939,10 +945,13 @@ _EXIT_STATUS: Final = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``smsc-wire``."""
+    from . import __version__
+
     parser = _Parser(
         prog=PROG,
         description="Validate, identify, convert and generate replies of the SMSC senders.php API.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -957,6 +966,10 @@ def build_parser() -> argparse.ArgumentParser:
     _key_options(validate, required=False)
     _charset_option(validate)
     validate.add_argument("--json", action="store_true", help="one JSON object per file")
+    validate.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="list only the files that are invalid or unreadable (and the summary line)",
+    )  # fmt: skip
     validate.add_argument(
         "--jobs", type=int, default=1, metavar="N",
         help="validate in N processes (0: one per CPU); same results, same order",
@@ -985,9 +998,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="rewrite a reply in another fmt",
         description=(
             "Decode the body under the key and write the canonical form of the same reply in "
-            "fmt M to standard output. A fmt 1 error reply has no description: converting it to "
-            "fmt 0, 2 or 3 needs --description; converting an error with a description to fmt 1 "
-            "needs --drop-description. Nothing is invented or dropped silently."
+            "fmt M to standard output, followed by a newline (--exact: without it). A fmt 1 "
+            "error reply has no description: converting it to fmt 0, 2 or 3 needs "
+            "--description; converting an error with a description to fmt 1 needs "
+            "--drop-description. Nothing is invented or dropped silently."
         ),
     )
     _key_options(convert, required=True)
@@ -1000,6 +1014,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--drop-description", action="store_true",
         help="drop an error reply's description when the target fmt (1) cannot carry it",
+    )  # fmt: skip
+    convert.add_argument(
+        "--exact", action="store_true",
+        help="write exactly the canonical bytes, without the trailing newline",
     )  # fmt: skip
     convert.add_argument(
         "path", nargs="?", default=STDIN, metavar="PATH", help="file or - (default)"
@@ -1035,7 +1053,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             args = build_parser().parse_args(argv)
-        except SystemExit as exc:  # --help
+        except SystemExit as exc:  # --help, --version
             status = exc.code if isinstance(exc.code, int) else 0
         else:
             prog = args.prog = f"{PROG} {args.command}"

@@ -142,6 +142,45 @@ def test_validate_stdin(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
+def test_stdin_is_named_the_same_in_every_output(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "validate", "--json", "-", stdin=b"OK")
+    assert jsonl(out)[0]["path"] == "<stdin>"
+    _, out, _ = run(capsys, "sniff", "--json", "-", stdin=b"OK")
+    assert jsonl(out)[0]["path"] == "<stdin>"
+    _, out, _ = run(capsys, "sniff", "-", stdin=b"OK")
+    assert out.splitlines()[0] == "<stdin>:"
+
+
+def test_quiet_lists_only_the_files_that_need_attention(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (corpus / "b" / "missing").symlink_to("nowhere")
+    _, everything, _ = run(capsys, "validate", str(corpus))
+    bad = str(corpus / "b" / "deep" / "bad.json")
+    (invalid,) = [line for line in everything.splitlines() if line.startswith(bad + ": ")]
+    assert invalid.startswith(f"{bad}: invalid [nearest: fmt=3 get all=0 operators=0]: line 3")
+    for flag in ("--quiet", "-q"):
+        status, out, err = run(capsys, "validate", flag, str(corpus))
+        assert status == 2
+        assert out.splitlines() == [
+            invalid,
+            f"{corpus / 'b' / 'missing'}: unreadable: broken symbolic link",
+            "5 files: 1 canonical, 2 valid, 1 invalid, 1 unreadable",
+        ]
+        assert err == "smsc-wire validate: error: 1 path could not be read\n"
+    status, out, _ = run(capsys, "validate", "--quiet", "--json", str(corpus))
+    assert [(Path(str(r["path"])).name, r["verdict"]) for r in jsonl(out)] == [
+        ("bad.json", "invalid"),
+        ("missing", "unreadable"),
+    ]
+    (corpus / "b" / "missing").unlink()
+    assert run(capsys, "validate", "-q", str(corpus / "a.txt")) == (
+        0,
+        "1 file: 1 canonical, 0 valid, 0 invalid\n",
+        "",
+    )
+
+
 def test_validate_charset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "cp1251.txt"
     path.write_bytes("name = Ёлка, id = 1".encode("windows-1251"))
@@ -260,8 +299,21 @@ def test_convert_fmt0_to_fmt3(capsysbinary: pytest.CaptureFixture[bytes]) -> Non
     )
     assert (status, err) == (0, "")
     source, target = sw.Key(fmt=0, operation="get", all=True), sw.Key(3, "get", all=True)
-    assert out.decode() == sw.encode(sw.decode(Path(path).read_bytes(), source), target)
+    assert out.decode() == sw.encode(sw.decode(Path(path).read_bytes(), source), target) + "\n"
     assert out.startswith(b'[{\n"sender": "Shop, Inc",\n"status": 1,\n"id": 4021\n}')
+
+
+def test_convert_writes_a_line_and_exact_writes_the_canonical_bytes_only(
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    path = str(CAPTURES / "get_all.fmt0.txt")
+    argv = ["--fmt", "0", "--op", "get", "--all", "--to-fmt", "1", path]
+    canonical = sw.encode(
+        sw.decode(Path(path).read_bytes(), sw.Key(0, "get", all=True)), sw.Key(1, "get", all=True)
+    ).encode()
+    assert canonical.startswith(b"Shop, Inc,1,4021\n") and not canonical.endswith(b"\n")
+    assert convert(capsysbinary, *argv) == (0, canonical + b"\n", "")
+    assert convert(capsysbinary, "--exact", *argv) == (0, canonical, "")
 
 
 def test_convert_fmt1_error_needs_a_description(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
@@ -284,7 +336,7 @@ def test_convert_fmt1_error_needs_a_description(capsysbinary: pytest.CaptureFixt
         "record not found",
         path,
     )
-    assert (status, out, err) == (0, b"ERROR = 3 (record not found)", "")
+    assert (status, out, err) == (0, b"ERROR = 3 (record not found)\n", "")
 
 
 def test_convert_to_fmt1_drops_a_description_only_when_asked(
@@ -307,7 +359,7 @@ def test_convert_to_fmt1_drops_a_description_only_when_asked(
         )
     finally:
         sys.stdin = sys.__stdin__
-    assert (status, out, err) == (0, b"0,-5", "")
+    assert (status, out, err) == (0, b"0,-5\n", "")
 
 
 def test_convert_invalid_input(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
@@ -377,6 +429,19 @@ def test_convert_model_the_target_cannot_hold(
             "smsc-wire validate: error: --all and --operators need --fmt and --op",
         ),
         (
+            ["validate", "--fmt", "0", "--op", "add", "--all", str(CAPTURES)],
+            "smsc-wire validate: error: --all applies to --op get only, not to --op add",
+        ),
+        (
+            ["validate", "--fmt", "3", "--op", "del", "--operators", str(CAPTURES)],
+            "smsc-wire validate: error: --operators applies to --op get only, not to --op del",
+        ),
+        (
+            ["convert", "--fmt", "0", "--op", "chg", "--all", "--operators", "--to-fmt", "3"],
+            "smsc-wire convert: error: --all and --operators apply to --op get only, not to "
+            "--op chg",
+        ),
+        (
             ["validate", "--jobs", "-3", str(CAPTURES)],
             "smsc-wire validate: error: --jobs must be 0 (every CPU) or more",
         ),
@@ -405,7 +470,13 @@ def test_convert_model_the_target_cannot_hold(
         ),
         (
             ["convert", "--to-fmt", "3", "x"],
-            "smsc-wire convert: error: --fmt and --op are required",
+            "smsc-wire convert: error: the following arguments are required: --fmt, --op "
+            "(see smsc-wire convert --help)",
+        ),
+        (
+            ["convert", "--fmt", "0", "--to-fmt", "3", "x"],
+            "smsc-wire convert: error: the following arguments are required: --op "
+            "(see smsc-wire convert --help)",
         ),
         (
             ["convert", "--fmt", "0", "--op", "get", "--operators", "--to-fmt", "1", "x"],
@@ -472,6 +543,19 @@ def test_unreadable_file_is_listed_and_exits_2_with_one_line_on_stderr(
     )
     assert (status, out) == (2, "")
     assert err == f"smsc-wire convert: error: cannot read {str(path)!r}: Permission denied\n"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--version") == (0, f"smsc-wire {sw.__version__}\n", "")
+
+
+def test_convert_help_shows_fmt_and_op_as_required(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "convert", "--help")
+    assert status == 0
+    usage = " ".join(out.split("\n\n", 1)[0].split())
+    assert usage.startswith("usage: smsc-wire convert [-h] --fmt N --op OP [--all] [--operators]")
+    assert "--to-fmt M" in usage
+    assert "--exact" in out
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
