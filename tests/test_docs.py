@@ -524,3 +524,11 @@ def test_renderer_links_public_names_only() -> None:
     assert replace(text, frozenset({"Key", "Registry"})) == (
         "[`Key`][smsc_wire.Key], [`Registry.register`][smsc_wire.Registry.register], `_private`"
     )
+
+
+def test_renderer_links_decision_citations_outside_fences() -> None:
+    link: Callable[[str], str] = _renderer().link_decisions
+    text = "(SPEC D6, D8) and SPEC D10\n```pycon\n>>> 'SPEC D9'\n```"
+    assert (
+        link(text) == "(SPEC [D6][d6], [D8][d8]) and SPEC [D10][d10]\n```pycon\n>>> 'SPEC D9'\n```"
+    )

@@ -7,9 +7,10 @@ roles (``:class:`Key```) and a literal block is introduced by ``::``. Rendered a
 ``sniff(...)[:2]`` even reads as a reference link that fails the strict build. Rather than
 rewrite the package's docstrings, this extension rewrites their *rendered copy* once the package
 is loaded: each doctest paragraph is fenced as ``pycon``, each role becomes a code span (linked
-to the reference when it names a public object), and ``text::`` becomes ``text:``. A docstring
-already written in Markdown passes through unchanged, so the extension can stay when the
-package's docstrings change style.
+to the reference when it names a public object), ``text::`` becomes ``text:``, and a citation
+``SPEC D8`` links to the decision's section (``decisions.md#d8``, registered by autorefs). A
+docstring already written in Markdown passes through unchanged, so the extension can stay when
+the package's docstrings change style.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import griffe
 # A Sphinx role with a target: :class:`Key`, :meth:`~smsc_wire.Registry.register`, ...
 _ROLE: Final = re.compile(r":(?:class|func|meth|attr|data|mod|exc|obj):`(~?)([\w.]+)`")
 _FENCE: Final = re.compile(r"^\s*(```|~~~)")
+# "SPEC D8", "SPEC D6, D8", "SPEC D9-D11": each decision number becomes a link.
+_CITATION: Final = re.compile(r"SPEC D\d+(?:(?:, | and |-|–)D\d+)*")
 
 
 def _walk(obj: griffe.Object) -> Iterator[griffe.Object]:
@@ -75,6 +78,21 @@ def literal_block_markers(text: str) -> str:
     return re.sub(r"(?m)(\S)::$", r"\1:", text)
 
 
+def link_decisions(text: str) -> str:
+    """``SPEC D8`` becomes ``SPEC [D8][d8]``: a cross-reference to that decision's section."""
+
+    def links(match: re.Match[str]) -> str:
+        return re.sub(r"D(\d+)", r"[D\1][d\1]", match[0])
+
+    out: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        out.append(line if in_fence else _CITATION.sub(links, line))
+    return "\n".join(out)
+
+
 class RestDocstrings(griffe.Extension):
     """Rewrites every docstring of the loaded package (see the module's docstring)."""
 
@@ -86,4 +104,5 @@ class RestDocstrings(griffe.Extension):
                 continue
             text = fence_doctests(docstring.value)
             text = replace_roles(text, public)
-            docstring.value = literal_block_markers(text)
+            text = literal_block_markers(text)
+            docstring.value = link_decisions(text)
