@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz ``smsc_wire.decode``: any body under any key, in every form and charset it may come in.
 
 Usage: ``python fuzz/fuzz_decode.py [libFuzzer flags] [corpus dir ...]`` (see fuzz/README.md;

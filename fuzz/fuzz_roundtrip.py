@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzz ``encode`` against ``decode``: models built from the input, written and read back.
 
 Usage: ``python fuzz/fuzz_roundtrip.py [libFuzzer flags] [corpus dir ...]`` (see fuzz/README.md;
