@@ -32,6 +32,7 @@ import stat
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, NoReturn, TextIO
@@ -719,7 +720,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         with closing(_results(entries, jobs)) as results:
             for entry in entries:
                 args.current = entry.path if isinstance(entry, Task) else entry["path"]
-                result = next(results)
+                try:
+                    result = next(results)
+                except BrokenProcessPool as exc:
+                    # A worker died (a signal, not an exception): the files it held are lost,
+                    # and which one killed it is unknown.
+                    raise ExitError(
+                        f"{args.prog}: internal error: a worker process died while judging "
+                        f"{args.current!r} or a file after it ({_describe(exc)}); {_BUG}"
+                    ) from None
                 verdict = result["verdict"]
                 counts[verdict] += 1
                 if verdict == "error":

@@ -435,6 +435,35 @@ def test_an_internal_error_costs_one_file_and_one_line(
     assert err == expected_err
 
 
+def test_a_worker_that_dies_ends_the_run_with_one_line(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_bytes(b"OK")
+    # The workers are forked from this process, so they run the patched judge.
+    script = (
+        "import os, sys\n"
+        "from smsc_wire import _cli\n"
+        "real = _cli.judge\n"
+        "def judge(path, *args):\n"
+        "    if path.endswith('b.txt'):\n"
+        "        os._exit(3)\n"
+        "    return real(path, *args)\n"
+        "_cli.judge = judge\n"
+        "sys.exit(_cli.main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "validate", "--jobs", "2", str(tmp_path)],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    no_traceback(done)
+    assert done.returncode == 2
+    (line,) = lines(done.stderr)
+    assert line.startswith("smsc-wire validate: internal error: a worker process died while ")
+    assert line.endswith(f"; {BUG}")
+
+
 def test_several_internal_errors_and_unreadable_files_still_make_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
