@@ -648,7 +648,7 @@ def _charset(prog: str, charset: str) -> str:
 
 def _entries(files: list[Entry], key: Key | None, charset: str) -> list[Task | Result]:
     """A task per file to judge; a ready verdict where the file is known to be unreadable."""
-    fields = None if key is None else (key.fmt, key.operation.value, key.all, key.operators)
+    fields = None if key is None else (key.fmt, str(key.operation), key.all, key.operators)
     stdin = _stdin_body(files)
     entries: list[Task | Result] = []
     for path, problem in files:
@@ -838,7 +838,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     prog = args.prog
     key = _key(args)
     assert key is not None  # argparse requires --fmt and --op
-    target = _checked_key(prog, args.to_fmt, key.operation.value, key.all, key.operators)
+    target = _checked_key(prog, args.to_fmt, str(key.operation), key.all, key.operators)
     charset = _charset(prog, args.charset)
     path = args.path
     if not path:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from ._models import Reply
 
 
-Rank: TypeAlias = tuple[int, int, int, int, tuple[int, int, bool, bool]]
+Rank: TypeAlias = tuple[int, int, int, int, tuple[int | str | bool, ...]]
+"""The rules of :func:`sniff`, then the key's own ``sort_key``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +65,7 @@ def is_canonical(
     return text_of(raw, charset) == canonical, canonical
 
 
-def _rank(
-    key: Key, reply: Reply, canonical: bool
-) -> tuple[int, int, int, int, tuple[int, int, bool, bool]]:
+def _rank(key: Key, reply: Reply, canonical: bool) -> Rank:
     used = unused = 0
     if isinstance(reply, SenderList):
         # A flag is "used" when some record carries what it adds: a status, an operator field.

@@ -44,7 +44,7 @@ def test_canonical_keys_come_before_merely_valid_ones() -> None:
     fmts = [key.fmt for key in found]
     assert fmts == sorted(fmts)
     assert {key.fmt for key in found} == {0, 1, 2, 3}
-    assert [key.operation.value for key in found[:4]] == ["chg", "send_code", "check_code", "del"]
+    assert [str(key.operation) for key in found[:4]] == ["chg", "send_code", "check_code", "del"]
 
 
 def test_compact_json_is_only_valid_but_still_found() -> None:
