@@ -253,6 +253,8 @@ def test_every_python_block_is_run(path: Path) -> None:
     blocks = read_page(path).blocks
     strays = [b.where for b in blocks if b.info.startswith("py") and b.info not in RUN]
     assert not strays, f"use ```python or ```pycon, which the tests run: {strays}"
+    prompts = [b.where for b in blocks if b.info not in RUN and re.search(r"(?m)^>>> ", b.text)]
+    assert not prompts, f"doctest examples in blocks that do not run: {prompts}"
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -377,7 +379,11 @@ def test_reference_documents_every_public_name() -> None:
     modules = {"strategies"}  # public submodules, documented whole
     names = [name for name in documented if name not in modules]
     assert len(names) == len(set(names)), "a name is documented twice"
-    assert set(names) == set(smsc_wire.__all__)
+    missing = sorted(set(smsc_wire.__all__) - set(names))
+    assert not missing, "add to docs/reference.md: " + ", ".join(
+        f"::: smsc_wire.{n}" for n in missing
+    )
+    assert set(names) <= set(smsc_wire.__all__), "docs/reference.md documents a non-public name"
 
 
 # --- links ---------------------------------------------------------------------------------------
