@@ -331,7 +331,10 @@ def _same_in_every_fmt(reply: sw.Reply, key: sw.Key) -> None:
         text = _write(reply, other) if other != key else None
         if text is None:
             continue
-        back = sw.decode(text, other)
+        try:
+            back = sw.decode(text, other)
+        except sw.WireFormatError as exc:
+            raise RoundTripError(f"{key} -> {other}: {reply!r} -> {text!r}: {exc}") from exc
         if back != reply:
             raise RoundTripError(f"{key} -> {other}: {reply!r} -> {text!r} -> {back!r}")
 
