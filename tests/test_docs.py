@@ -1,9 +1,9 @@
-"""The documentation is checked like code: README.md, docs/*.md and the public docstrings.
+"""The documentation is checked like code: README.md, every page under docs/, the docstrings.
 
 Strategy: the Markdown files are read as a sequence of fenced blocks, and each kind of block is
 checked by what it claims. The conventions, which every page under docs/ and README.md follow:
 
-- A ```` ```python ```` or ```` ```pycon ```` block runs. The blocks of one file run in order in one
+- A ```` ```python ```` or ```` ```pycon ```` block runs (indented in a list item too). The blocks of one file run in order in one
   namespace (a later block may use an earlier block's names). A block whose first line starts
   with ``>>>`` (and every ``pycon`` block) is a doctest: its output must match, with ``...``
   (ELLIPSIS) allowed and the module path of an exception shown by its public name
@@ -24,7 +24,9 @@ checked by what it claims. The conventions, which every page under docs/ and REA
   ``SPEC Dn`` that the package's source cites must have one.
 - ``docs/reference.md`` has one ``::: smsc_wire.NAME`` per name of ``smsc_wire.__all__``.
 - No link leaves the repository (a page under docs/ links only inside docs/), and every file
-  link resolves.
+  link resolves. A path under tests/, fuzz/, bench/ or examples/, or a test name (test_x),
+  written as inline code, exists; an extra named in an install command (``'.[cli]'``) is one of
+  pyproject.toml, and the extras table of docs/index.md lists every one.
 - ``mkdocs build --strict`` succeeds (skipped without the ``docs`` extra).
 """
 
@@ -55,7 +57,15 @@ import smsc_wire as sw
 ROOT: Final = Path(__file__).resolve().parents[1]
 README: Final = ROOT / "README.md"
 DOCS: Final = ROOT / "docs"
-PAGES: Final = [README, *sorted(DOCS.glob("*.md"))]
+# Every page of the site (folders named _x or .x hold no pages), and the README.
+PAGES: Final = [
+    README,
+    *sorted(
+        page
+        for page in DOCS.rglob("*.md")
+        if not any(part.startswith(("_", ".")) for part in page.relative_to(DOCS).parts)
+    ),
+]
 FORMATS: Final = DOCS / "formats.md"
 DECISIONS: Final = DOCS / "decisions.md"
 REFERENCE: Final = DOCS / "reference.md"
