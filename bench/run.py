@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import timeit
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,7 +39,9 @@ from corpus import FMTS, SIZES, Case, build
 from lxml import etree
 
 import smsc_wire as sw
-from smsc_wire._fmt2_xml import hardened_parser  # the floor parses with the library's settings
+from smsc_wire._formats.fmt2_xml import (
+    hardened_parser,  # the floor parses with the library's settings
+)
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 DEFAULT_JSON: Final = ROOT / "bench" / "results" / "latest.json"
@@ -76,24 +78,37 @@ def naive_fmt1(body: bytes) -> list[list[str]]:
 
 def _floor_stmts(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
     """The floor timers of a case: name -> (statement, its globals)."""
+    return _FLOORS[case.fmt](case.body)  # a fmt with no floor is a KeyError, not another fmt's
+
+
+def _text_floor(naive: Callable[[bytes], object]) -> Callable[[bytes], dict[str, Any]]:
+    return lambda body: {"floor": ("naive(body)", {"naive": naive, "body": body})}
+
+
+def _xml_floor(body: bytes) -> dict[str, tuple[str, dict[str, Any]]]:
+    parser = hardened_parser()
+    return {
+        "floor": ("fromstring(body, parser)", {
+            "fromstring": etree.fromstring, "parser": parser, "body": body,
+        }),
+    }  # fmt: skip
+
+
+def _json_floor(body: bytes) -> dict[str, tuple[str, dict[str, Any]]]:
     import orjson
 
-    body = case.body
-    if case.fmt == 0:
-        return {"floor": ("naive(body)", {"naive": naive_fmt0, "body": body})}
-    if case.fmt == 1:
-        return {"floor": ("naive(body)", {"naive": naive_fmt1, "body": body})}
-    if case.fmt == 2:
-        parser = hardened_parser()
-        return {
-            "floor": ("fromstring(body, parser)", {
-                "fromstring": etree.fromstring, "parser": parser, "body": body,
-            }),
-        }  # fmt: skip
     return {
         "floor": ("loads(body)", {"loads": orjson.loads, "body": body}),
         "json_loads": ("loads(body)", {"loads": json.loads, "body": body}),
     }
+
+
+_FLOORS: Final[dict[int, Callable[[bytes], dict[str, tuple[str, dict[str, Any]]]]]] = {
+    0: _text_floor(naive_fmt0),
+    1: _text_floor(naive_fmt1),
+    2: _xml_floor,
+    3: _json_floor,
+}
 
 
 # --- the harness --------------------------------------------------------------------------------
@@ -335,7 +350,7 @@ def first_decodes(cases: Iterable[Case], runs: int) -> dict[str, Any]:
             path = Path(tmp) / f"{case.name}.fmt{case.fmt}"
             path.write_bytes(case.body)
             key = case.key
-            args = [str(key.fmt), key.operation.value, str(int(key.all)), str(int(key.operators))]
+            args = [str(key.fmt), key.operation, str(int(key.all)), str(int(key.operators))]
             samples = [
                 json.loads(_python("-c", _FIRST_DECODE_SNIPPET, str(path), *args).stdout)
                 for _ in range(runs)

@@ -2,16 +2,17 @@
 
 >>> import smsc_wire as sw
 >>> key = sw.Key(fmt=0, operation="get", all=True)
->>> reply = sw.decode(b"name = Shop, Inc, status = 1, id = 42", key)
+>>> reply = sw.decode(b"name = Shop, Inc, status = 1, id = 42", key).raise_for_error()
 >>> reply[0].name, reply[0].status
 ('Shop, Inc', <SenderStatus.APPROVED: 1>)
 >>> print(sw.encode(reply, sw.Key(fmt=1, operation="get", all=True)))
 Shop, Inc,1,42
 """
 
-from ._api import DEFAULT_MAX_SIZE, decode, encode
+from ._api import DEFAULT_MAX_SIZE, decode, encode, encode_bytes
 from ._codes import ErrorCode, OperatorStatus, SenderStatus
 from ._errors import (
+    DecodeFailure,
     EncodeError,
     InputTooLargeError,
     ServerError,
@@ -20,6 +21,8 @@ from ._errors import (
     UnsupportedKeyError,
     WireFormatError,
 )
+from ._formats import FORMATS as wire_formats
+from ._formats import WireFormat
 from ._key import Key, Operation
 from ._models import (
     ErrorReply,
@@ -32,10 +35,11 @@ from ._models import (
     SenderList,
 )
 from ._registry import Codec, Registry, registry
-from ._shape import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
+from ._shapes import ReplyShape, register_operation, shape_of
 from ._sniff import sniff
+from ._values import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
@@ -43,6 +47,7 @@ __all__ = [
     "OPERATOR_FIELDS",
     "OPERATOR_FIELDS_JSON",
     "Codec",
+    "DecodeFailure",
     "EncodeError",
     "ErrorCode",
     "ErrorReply",
@@ -55,6 +60,7 @@ __all__ = [
     "Operators",
     "Registry",
     "Reply",
+    "ReplyShape",
     "Sender",
     "SenderAdded",
     "SenderList",
@@ -63,9 +69,14 @@ __all__ = [
     "SmscWireError",
     "UnsupportedCharsetError",
     "UnsupportedKeyError",
+    "WireFormat",
     "WireFormatError",
     "decode",
     "encode",
+    "encode_bytes",
+    "register_operation",
     "registry",
+    "shape_of",
     "sniff",
+    "wire_formats",
 ]

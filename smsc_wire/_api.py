@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 from ._errors import (
     DecodeFailure,
@@ -26,7 +26,9 @@ from ._registry import registry
 
 if TYPE_CHECKING:
     from ._key import Key
-    from ._models import Reply
+    from ._models import ErrorReply, Ok, Reply, SenderAdded, SenderList
+
+R = TypeVar("R", bound="SenderList | SenderAdded | Ok")
 
 DEFAULT_MAX_SIZE: Final = 16 * 1024 * 1024
 """The default size limit of :func:`decode`: 16 MiB (SPEC D11)."""
@@ -80,11 +82,11 @@ def body_bytes(raw: object) -> bytes | None:
 
 def decode(
     raw: bytes | bytearray | memoryview | str,
-    key: Key,
+    key: Key[R],
     *,
     charset: str = "utf-8",
     max_size: int = DEFAULT_MAX_SIZE,
-) -> Reply:
+) -> R | ErrorReply:
     """Decode the body of a ``senders.php`` reply under ``key``.
 
     ``raw`` is the body as bytes (or any bytes-like object), decoded with ``charset``, the
@@ -116,8 +118,8 @@ def decode(
                 key, raw, None, 0,
             )  # fmt: skip
     else:
-        if isinstance(raw, (bytes, bytearray)):
-            size = len(raw)
+        if type(raw) is bytes or type(raw) is bytearray:
+            size = len(raw)  # a subclass could lie in __len__: it is measured by its buffer
         else:
             try:
                 with memoryview(raw) as view:
@@ -132,18 +134,40 @@ def decode(
         encoding = codec_name(charset)
         direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
         if direct is not None and encoding == "utf-8":
-            reply: Reply | None = direct(data[3:] if data[:3] == b"\xef\xbb\xbf" else data)
+            try:
+                reply: Reply | None = direct(data[3:] if data[:3] == b"\xef\xbb\xbf" else data)
+            except Exception:  # the text path below decides, and explains
+                reply = None
             if reply is not None:
-                return reply
+                return cast("R | ErrorReply", reply)
         text = text_of(data, encoding, key)
+        if encoding != "utf-8":
+            # Some codecs (utf-16, utf-7, unicode_escape...) can produce lone surrogates, which
+            # no fmt can carry (SPEC D8); strict UTF-8 never does.
+            surrogate = _SURROGATE.search(text)
+            if surrogate is not None:
+                raise _wire_error(
+                    DecodeFailure("a lone surrogate is not a character", surrogate.start()),
+                    key, text, encoding, 0,
+                )  # fmt: skip
     bom = 0
     if text.startswith("\ufeff") and (encoding is None or encoding == "utf-8"):
         text = text[1:]
         bom = 1
     try:
-        return codec.decode(text)
+        return cast("R | ErrorReply", codec.decode(text))
     except DecodeFailure as failure:
         raise _wire_error(failure, key, text, encoding, bom) from None
+    except WireFormatError:
+        raise
+    except Exception as exc:
+        # SPEC D11: decode raises only the library's errors. Anything else is a bug of the
+        # codec; it is reported as such, with the original as the cause.
+        raise WireFormatError(
+            f"the codec of this key failed ({type(exc).__name__}: {shown(str(exc), 60)}); "
+            "this is a bug of the codec, not of the body",
+            key=key,
+        ) from exc
 
 
 def text_of(data: bytes, encoding: str, key: Key | None = None) -> str:
@@ -235,7 +259,17 @@ def encode(reply: Reply, key: Key) -> str:
     "id": 7
     }]
     """
-    text = registry[key].encode(reply)
+    codec = registry[key]
+    try:
+        text = codec.encode(reply)
+    except EncodeError:
+        raise
+    except Exception as exc:
+        raise EncodeError(
+            f"the codec of this key failed ({type(exc).__name__}: {shown(str(exc), 60)}); "
+            "this is a bug of the codec, not of the model",
+            key=key,
+        ) from exc
     if len(text) > DEFAULT_MAX_SIZE // 4 and len(text.encode("utf-8")) > DEFAULT_MAX_SIZE:
         # SPEC D11: encode never writes a body that decode, with its default limit, refuses.
         raise EncodeError(
@@ -251,3 +285,50 @@ def encode(reply: Reply, key: Key) -> str:
             key=key,
         )
     return text
+
+
+def encode_bytes(reply: Reply, key: Key, *, charset: str = "utf-8") -> bytes:
+    """The exact bytes the server sends for ``reply`` under ``key`` in ``charset`` (SPEC D5, D10).
+
+    ``charset`` is the request's ``charset`` parameter; the service's own default, when the
+    request names none, is ``windows-1251``. Raises :class:`EncodeError` for a model the
+    charset cannot represent (a name in Chinese under windows-1251, say) and
+    :class:`UnsupportedCharsetError` for a name that is no text encoding.
+
+    >>> from smsc_wire import Key, Sender, SenderList, encode_bytes
+    >>> encode_bytes(SenderList([Sender("Ёлка", 7)]), Key(1, "get"), charset="windows-1251")
+    b'\\xa8\\xeb\\xea\\xe0,7'
+    """
+    encoding = codec_name(charset)
+    text = encode(reply, key)
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        line, column, _ = locate(text, exc.start)
+        raise EncodeError(
+            f"{shown(text[exc.start : exc.end], 20)} at line {line}, column {column} cannot be "
+            f"written in {encoding} (SPEC D10): the request's charset cannot carry this reply",
+            key=key,
+        ) from None
+    except Exception as exc:  # a codec failing in a way of its own
+        raise EncodeError(
+            f"the reply cannot be written in {encoding}: {shown(str(exc), 60)}", key=key
+        ) from None
+    if len(data) > DEFAULT_MAX_SIZE:
+        raise EncodeError(
+            f"the body would be {len(data)} bytes, over the default size limit of decode "
+            f"({DEFAULT_MAX_SIZE} bytes, SPEC D11)",
+            key=key,
+        )
+    if encoding != "utf-8" and _round_trip(data, encoding) != text:
+        # A codec that writes what it does not read back the same (a stateful one, say): the
+        # bytes would not decode to this reply.
+        raise EncodeError(f"{encoding} does not read this reply back unchanged", key=key)
+    return data
+
+
+def _round_trip(data: bytes, encoding: str) -> str | None:
+    try:
+        return str(data, encoding)
+    except Exception:  # any failure means: not the same text
+        return None

@@ -1,10 +1,11 @@
 """The library's exceptions, and the one place where a position becomes line, column and excerpt.
 
-Strategy (after h11 and tomli): codecs raise the private :class:`DecodeFailure` with a reason and a
-character position in the decoded text; :func:`smsc_wire.decode` is the single boundary that turns
-it into a :class:`WireFormatError` naming the key, the line, the column, the offset in the caller's
-own input (bytes or characters) and an excerpt. No exception of lark, lxml or orjson gets past a
-codec: each codec translates them into a ``DecodeFailure``.
+Strategy (after h11 and tomli): a codec raises :class:`DecodeFailure` with a reason and a
+character position in the decoded text; :func:`smsc_wire.decode` is the single boundary that
+turns it into a :class:`WireFormatError` naming the key, the line, the column, the offset in the
+caller's own input (bytes or characters) and an excerpt. No exception of lark, lxml or orjson gets
+past a codec: each codec translates them into a ``DecodeFailure``, and ``decode`` reports anything
+else that escapes a codec as a bug of that codec, still as a ``WireFormatError``.
 """
 
 from __future__ import annotations
@@ -162,7 +163,19 @@ class ServerError(SmscWireError):
 
 
 class DecodeFailure(Exception):
-    """Raised inside codecs: ``reason`` at character ``pos`` of the decoded text (or ``None``)."""
+    """What a codec raises for a body it does not accept: ``reason`` at character ``pos``.
+
+    ``pos`` indexes the text the codec was given (``None`` where no position applies). A codec
+    of your own (see :class:`smsc_wire.Codec`) raises this rather than a ``WireFormatError``:
+    :func:`smsc_wire.decode` adds the key, line, column, the offset into the caller's bytes or
+    str, and an excerpt.
+
+    >>> import smsc_wire as sw
+    >>> raise sw.DecodeFailure("expected 'balance = '", 0)
+    Traceback (most recent call last):
+    ...
+    smsc_wire._errors.DecodeFailure: ("expected 'balance = '", 0)
+    """
 
     def __init__(self, reason: str, pos: int | None = None) -> None:
         super().__init__(reason, pos)

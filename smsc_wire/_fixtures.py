@@ -15,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from ._api import decode, encode
 from ._codes import ErrorCode, OperatorStatus, SenderStatus
-from ._key import Key, Operation
+from ._formats import FORMATS
 from ._models import (
     ErrorReply,
     Ok,
@@ -34,12 +33,14 @@ from ._models import (
     SenderList,
 )
 from ._registry import registry
-from ._shape import MAX_UINT, OPERATOR_FIELDS
+from ._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from ._values import MAX_UINT, OPERATOR_FIELDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-EXTENSIONS: Final = {0: "txt", 1: "csv", 2: "xml", 3: "json"}
+    from ._key import Key
+
 
 # SPEC §2: the texts seen from the live server. Codes 4, 10 and 11 have none on record; their
 # fixtures paraphrase the meaning column instead, so a test author can tell them apart.
@@ -68,8 +69,6 @@ _WORDS: Final = (
 )  # fmt: skip
 _UNKNOWN_OPERATORS: Final = ("kcell_step", "altel_step", "beeline_kz", "uz_reg", "ua_kyiv")
 _UNKNOWN_CODES: Final = (6, 12, 404)
-# SPEC D8: with operators=1, a fmt 0 name ends at the first ", <word> = ".
-_FIELD_START: Final = re.compile(r", [a-z0-9_]+ = ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +84,13 @@ class Fixture:
 def key_dir(key: Key) -> str:
     """The folder of a key's fixtures, e.g. ``fmt0/get_all`` or ``fmt3/del``."""
     slug = (
-        key.operation.value + ("_all" if key.all else "") + ("_operators" if key.operators else "")
+        str(key.operation) + ("_all" if key.all else "") + ("_operators" if key.operators else "")
     )
     return f"fmt{key.fmt}/{slug}"
 
 
 def _name_fits(name: str, key: Key) -> bool:
-    return not (key.fmt == 0 and key.operators and _FIELD_START.search(name))
+    return FORMATS[key.fmt].can_carry(name, operators=key.operators)
 
 
 def _random_name(rng: random.Random, key: Key) -> str:
@@ -136,75 +135,103 @@ def _random_reply(rng: random.Random, key: Key) -> Reply:
     if rng.random() < 0.25:
         code = rng.choice([*DESCRIPTIONS, *_UNKNOWN_CODES])
         text = DESCRIPTIONS.get(code, f"error {code}")
-        return ErrorReply(code, None if key.fmt == 1 else text)
-    if key.operation is Operation.GET:
-        senders = []
-        for _ in range(rng.randrange(0, 8)):
-            status = rng.choice([0, 1, 1, 1, 2, rng.randrange(3, 300)]) if key.all else None
-            operators = Operators(_random_operators(rng, key)) if key.operators else None
-            name = _random_name(rng, key)
-            senders.append(Sender(name, _random_id(rng), status, operators))
-        return SenderList(senders)
-    if key.operation is Operation.ADD:
-        return SenderAdded(_random_id(rng))
-    return Ok()
+        return ErrorReply(code, text if FORMATS[key.fmt].error_description else None)
+    return _RANDOM[_shape(key)](rng, key)
+
+
+def _random_list(rng: random.Random, key: Key) -> Reply:
+    senders = []
+    for _ in range(rng.randrange(0, 8)):
+        status = rng.choice([0, 1, 1, 1, 2, rng.randrange(3, 300)]) if key.all else None
+        operators = Operators(_random_operators(rng, key)) if key.operators else None
+        name = _random_name(rng, key)
+        senders.append(Sender(name, _random_id(rng), status, operators))
+    return SenderList(senders)
+
+
+_RANDOM: Final[dict[ReplyShape, Callable[[random.Random, Key], Reply]]] = {
+    SENDER_LIST: _random_list,
+    SENDER_ADDED: lambda rng, key: SenderAdded(_random_id(rng)),
+    OK: lambda rng, key: Ok(),
+}
+
+
+def _shape(key: Key) -> ReplyShape:
+    shape = shape_of(key.operation)
+    assert shape is not None
+    return shape
 
 
 def _edge_replies(rng: random.Random, key: Key) -> Iterator[tuple[str, Reply]]:
-    if key.operation is Operation.GET:
-        status = SenderStatus.APPROVED if key.all else None
-
-        def sender(
-            name: str,
-            ops: dict[str, OperatorValue] | None = None,
-            id: int | None = None,
-            state: SenderStatus | int | None = status,
-        ) -> Sender:
-            if ops is None:
-                ops = dict.fromkeys(OPERATOR_FIELDS, OperatorStatus.APPROVED)
-            return Sender(
-                name,
-                _random_id(rng) if id is None else id,
-                state,
-                Operators(ops) if key.operators else None,
-            )
-
-        yield "empty", SenderList()
-        yield "one", SenderList([sender("SMSC")])
-        names = [n for n in EDGE_NAMES if _name_fits(n, key)]
-        yield "edge-names", SenderList(sender(n) for n in names)
-        yield "ids", SenderList([sender("Zero", id=0), sender("Max", id=MAX_UINT)])
-        if key.all:
-            yield (
-                "statuses",
-                SenderList(sender(f"Status {int(s)}", state=s) for s in [*SenderStatus, 7]),
-            )
-        if key.operators:
-            yield (
-                "operator-statuses",
-                SenderList(
-                    sender(f"Op {int(s)}", dict.fromkeys(OPERATOR_FIELDS, s))
-                    for s in [*OperatorStatus, 6]
-                ),
-            )
-            unknown: dict[str, OperatorValue] = {
-                "mega_step": OperatorStatus.APPROVED,
-                "kcell_step": OperatorStatus.SENT_FOR_REGISTRATION,
-                "beeline_kz": 7,
-                "ua_kyiv": "SMSC-ALT",
-            }
-            yield "unknown-operators", SenderList([sender("Forward", unknown), sender("Empty", {})])
-    elif key.operation is Operation.ADD:
-        yield "id-0", SenderAdded(0)
-        yield "id-max", SenderAdded(MAX_UINT)
-    else:
-        yield "ok", Ok()
+    yield from _EDGES[_shape(key)](rng, key)
     for code in [*ErrorCode, *_UNKNOWN_CODES]:
         description = DESCRIPTIONS.get(code, f"error {code}")
-        yield f"error-{int(code)}", ErrorReply(code, None if key.fmt == 1 else description)
-    if key.fmt != 1:
+        described = description if FORMATS[key.fmt].error_description else None
+        yield f"error-{int(code)}", ErrorReply(code, described)
+    if FORMATS[key.fmt].error_description:
         yield "error-empty-description", ErrorReply(ErrorCode.PARAMETERS_ERROR, "")
         yield "error-cyrillic", ErrorReply(ErrorCode.SAVE_ERROR, "ошибка сохранения (запись)")
+
+
+def _edge_lists(rng: random.Random, key: Key) -> Iterator[tuple[str, Reply]]:
+    status = SenderStatus.APPROVED if key.all else None
+
+    def sender(
+        name: str,
+        ops: dict[str, OperatorValue] | None = None,
+        id: int | None = None,
+        state: SenderStatus | int | None = status,
+    ) -> Sender:
+        if ops is None:
+            ops = dict.fromkeys(OPERATOR_FIELDS, OperatorStatus.APPROVED)
+        return Sender(
+            name,
+            _random_id(rng) if id is None else id,
+            state,
+            Operators(ops) if key.operators else None,
+        )
+
+    yield "empty", SenderList()
+    yield "one", SenderList([sender("SMSC")])
+    names = [n for n in EDGE_NAMES if _name_fits(n, key)]
+    yield "edge-names", SenderList(sender(n) for n in names)
+    yield "ids", SenderList([sender("Zero", id=0), sender("Max", id=MAX_UINT)])
+    if key.all:
+        yield (
+            "statuses",
+            SenderList(sender(f"Status {int(s)}", state=s) for s in [*SenderStatus, 7]),
+        )
+    if key.operators:
+        yield (
+            "operator-statuses",
+            SenderList(
+                sender(f"Op {int(s)}", dict.fromkeys(OPERATOR_FIELDS, s))
+                for s in [*OperatorStatus, 6]
+            ),
+        )
+        unknown: dict[str, OperatorValue] = {
+            "mega_step": OperatorStatus.APPROVED,
+            "kcell_step": OperatorStatus.SENT_FOR_REGISTRATION,
+            "beeline_kz": 7,
+            "ua_kyiv": "SMSC-ALT",
+        }
+        yield "unknown-operators", SenderList([sender("Forward", unknown), sender("Empty", {})])
+
+
+def _edge_added(rng: random.Random, key: Key) -> Iterator[tuple[str, Reply]]:
+    yield "id-0", SenderAdded(0)
+    yield "id-max", SenderAdded(MAX_UINT)
+
+
+def _edge_ok(rng: random.Random, key: Key) -> Iterator[tuple[str, Reply]]:
+    yield "ok", Ok()
+
+
+_EDGES: Final[dict[ReplyShape, Callable[[random.Random, Key], Iterator[tuple[str, Reply]]]]] = {
+    SENDER_LIST: _edge_lists,
+    SENDER_ADDED: _edge_added,
+    OK: _edge_ok,
+}
 
 
 def corpus(*, seed: int = 0, count: int = 5) -> Iterator[Fixture]:
@@ -215,7 +242,9 @@ def corpus(*, seed: int = 0, count: int = 5) -> Iterator[Fixture]:
     """
     rng = random.Random(seed)
     for key in registry:
-        folder, ext = key_dir(key), EXTENSIONS.get(key.fmt, "txt")
+        if key.fmt not in FORMATS or str(key.operation) not in BUILTIN_OPERATIONS:
+            continue  # a key registered by other code: no declared format or shape to fill
+        folder, ext = key_dir(key), FORMATS[key.fmt].extension
         replies = list(_edge_replies(rng, key))
         replies += [(f"random-{i + 1}", _random_reply(rng, key)) for i in range(count)]
         for index, (label, reply) in enumerate(replies):

@@ -2,15 +2,32 @@
 
 Strategy: a key mirrors the query of the request that produced the reply (SPEC §1), so it is built
 from the same values an SDK already holds. It normalises what the server ignores: ``all`` and
-``operators`` change nothing for operations other than ``get``, so they are folded to ``False``
-there, and two keys that select the same reply shape are equal.
+``operators`` change nothing for operations other than ``get`` (whose shape has no such flags),
+so they are folded to ``False`` there, and two keys that select the same reply shape are equal.
+A key is generic in its success model, so that under a type checker ``decode(body, Key(3, "get"))``
+is a ``SenderList | ErrorReply`` (the operation written as a literal picks the overload).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final, Generic, Literal, overload
+
+from ._shapes import BUILTIN_OPERATIONS, operations, shape_of
+
+if TYPE_CHECKING:
+    # A TypeVar default (PEP 696) keeps a bare ``Key`` annotation meaning "any documented reply";
+    # typing_extensions is read by the type checker only, never imported at run time.
+    from typing_extensions import TypeVar
+
+    from ._models import Ok, SenderAdded, SenderList
+
+    R_co = TypeVar("R_co", covariant=True, default=SenderList | SenderAdded | Ok)
+else:
+    from typing import TypeVar
+
+    R_co = TypeVar("R_co", covariant=True)
 
 
 class Operation(StrEnum):
@@ -24,64 +41,113 @@ class Operation(StrEnum):
     DEL = "del"
 
 
-_OPERATIONS: Final = {op.value: op for op in Operation}
-_ORDER: Final = {op: i for i, op in enumerate(Operation)}
+_DOCUMENTED: Final = {op.value: op for op in Operation}
+assert set(_DOCUMENTED) == set(BUILTIN_OPERATIONS), "Operation and the shape table must agree"
+
+OkOperation = Literal[
+    "chg",
+    "send_code",
+    "check_code",
+    "del",
+    Operation.CHG,
+    Operation.SEND_CODE,
+    Operation.CHECK_CODE,
+    Operation.DEL,
+]
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+@dataclass(frozen=True, slots=True, init=False)
+class Key(Generic[R_co]):
     """Selects one reply shape of ``senders.php``.
 
     >>> Key(fmt=3, operation="get", all=True)
     Key(fmt=3, operation=<Operation.GET: 'get'>, all=True, operators=False)
     >>> Key(fmt=0, operation="del", all=True) == Key(fmt=0, operation=Operation.DEL)
     True
+
+    ``operation`` is an :class:`Operation` for the documented operations, or the name of one
+    added with :func:`smsc_wire.register_operation`.
     """
 
     fmt: int
-    operation: Operation
-    all: bool = False
-    operators: bool = False
+    operation: str
+    all: bool
+    operators: bool
 
+    @overload
     def __init__(
-        self,
+        self: Key[SenderList],
         fmt: int,
-        operation: Operation | str,
+        operation: Literal["get", Operation.GET],
         all: bool = False,
         operators: bool = False,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Key[SenderAdded],
+        fmt: int,
+        operation: Literal["add", Operation.ADD],
+        all: bool = False,
+        operators: bool = False,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Key[Ok], fmt: int, operation: OkOperation, all: bool = False, operators: bool = False
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Key[SenderList | SenderAdded | Ok],
+        fmt: int,
+        operation: str,
+        all: bool = False,
+        operators: bool = False,
+    ) -> None: ...
+    def __init__(
+        self, fmt: int, operation: str, all: bool = False, operators: bool = False
     ) -> None:
         if type(fmt) is not int or fmt < 0:
             raise ValueError(f"fmt must be a non-negative int, not {fmt!r}")
         try:
-            op = _OPERATIONS.get(operation)
+            op: str | None = _DOCUMENTED.get(operation)
+            if op is None and type(operation) is str and shape_of(operation) is not None:
+                op = operation
         except TypeError:  # unhashable
             op = None
         if op is None:
-            names = ", ".join(_OPERATIONS)
+            names = ", ".join(operations())
             raise ValueError(f"unknown operation {operation!r}: expected one of {names}")
-        if op is not Operation.GET:
-            # SPEC §1: for every operation but get, all and operators change nothing.
-            all = operators = False
+        shape = shape_of(op)
+        assert shape is not None
+        # SPEC §1: for every operation but get, all and operators change nothing.
+        all = bool(all) and "all" in shape.flags
+        operators = bool(operators) and "operators" in shape.flags
         object.__setattr__(self, "fmt", fmt)
         object.__setattr__(self, "operation", op)
-        object.__setattr__(self, "all", bool(all))
-        object.__setattr__(self, "operators", bool(operators))
+        object.__setattr__(self, "all", all)
+        object.__setattr__(self, "operators", operators)
 
     def __str__(self) -> str:
-        if self.operation is Operation.GET:
-            return f"fmt={self.fmt} get all={int(self.all)} operators={int(self.operators)}"
-        return f"fmt={self.fmt} {self.operation.value}"
+        shape = shape_of(self.operation)
+        if shape is not None and shape.flags:
+            flags = f"all={int(self.all)} operators={int(self.operators)}"
+            return f"fmt={self.fmt} {self.operation} {flags}"
+        return f"fmt={self.fmt} {self.operation}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Key, (self.fmt, str(self.operation), self.all, self.operators))
 
     @property
-    def sort_key(self) -> tuple[int, int, bool, bool]:
+    def sort_key(self) -> tuple[int, int, str, bool, bool]:
         """A stable order for listings: by fmt, then operation, then ``all``, ``operators``."""
-        return (self.fmt, _ORDER[self.operation], self.all, self.operators)
+        known = operations()
+        rank = known.index(self.operation) if self.operation in known else len(known)
+        return (self.fmt, rank, self.operation, self.all, self.operators)
 
     def as_dict(self) -> dict[str, int | str | bool]:
         """The key as a JSON-ready object (``fmt``, ``operation``, ``all``, ``operators``)."""
         return {
             "fmt": self.fmt,
-            "operation": self.operation.value,
+            "operation": str(self.operation),
             "all": self.all,
             "operators": self.operators,
         }

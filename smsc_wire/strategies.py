@@ -22,8 +22,8 @@ and the documented codes. Requires the ``strategies`` extra (hypothesis).
 
 from __future__ import annotations
 
-import re
-from typing import Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
 
 try:
     from hypothesis import strategies as st
@@ -32,8 +32,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without hypothes
         "smsc_wire.strategies needs hypothesis: pip install 'smsc_wire[strategies]'"
     ) from exc
 
+from ._api import encode
 from ._codes import ErrorCode, OperatorStatus, SenderStatus
-from ._key import Key, Operation
+from ._formats import FORMATS
 from ._models import (
     ErrorReply,
     Ok,
@@ -45,15 +46,16 @@ from ._models import (
     SenderList,
 )
 from ._registry import registry
-from ._shape import MAX_UINT, OPERATOR_FIELDS, RESERVED_FIELDS
+from ._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from ._values import FIELD_START, MAX_UINT, NUMBER_LIKE, OPERATOR_FIELDS, RESERVED_FIELDS
+
+if TYPE_CHECKING:
+    from ._key import Key
 
 __all__ = ["descriptions", "keys", "names", "replies", "senders", "wire"]
 
-# Characters no fmt can carry in a name (SPEC D8) or that XML 1.0 cannot hold at all.
+# Characters no fmt can carry in a name (SPEC D8); each fmt declares what else it cannot.
 _NEVER: Final = "\r\n\x00"
-_NOT_XML: Final = "".join(map(chr, [*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
-_FIELD_START: Final = re.compile(r", [a-z0-9_]+ = ")
-_NUMBER_LIKE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 _EDGE_NAMES: Final = (
     "SMSC", "Shop, Inc", "a = b", "name = x, id = 1", " leading", "trailing ", "Магазин",
@@ -67,7 +69,10 @@ _DESCRIPTIONS: Final = (
 
 
 def _alphabet(fmt: int | None) -> st.SearchStrategy[str]:
-    excluded = _NEVER if fmt in (0, 1, 3) else _NEVER + _NOT_XML
+    if fmt is None:  # portable: what every fmt can carry
+        excluded = _NEVER + "".join(f.not_in_text for f in FORMATS.values())
+    else:
+        excluded = _NEVER + FORMATS[fmt].not_in_text
     return st.characters(exclude_categories=["Cs"], exclude_characters=excluded)
 
 
@@ -78,21 +83,20 @@ def names(key: Key | None = None) -> st.SearchStrategy[str]:
         st.sampled_from(_EDGE_NAMES),
         st.text(_alphabet(fmt), min_size=1, max_size=24),
     )
-    if key is None or (key.fmt == 0 and key.operators):
+    if key is None or (FORMATS[key.fmt].field_start_ends_names and key.operators):
         # fmt 0 with operators=1 ends a name at the first ", <word> = " (SPEC D8).
-        strategy = strategy.filter(lambda name: _FIELD_START.search(name) is None)
+        strategy = strategy.filter(lambda name: FIELD_START.search(name) is None)
     return strategy
 
 
 def descriptions(key: Key | None = None) -> st.SearchStrategy[str]:
     """Error descriptions that the fmt of ``key`` (or every fmt but 1) can carry."""
-    fmt = None if key is None else key.fmt
-    if fmt == 3:
-        alphabet = st.characters(exclude_categories=["Cs"])
-    elif fmt == 2:
-        alphabet = st.characters(exclude_categories=["Cs"], exclude_characters="\x00" + _NOT_XML)
+    if key is None:
+        described = [f for f in FORMATS.values() if f.error_description]
+        excluded = "".join(f.not_in_descriptions for f in described)
     else:
-        alphabet = _alphabet(None)
+        excluded = FORMATS[key.fmt].not_in_descriptions
+    alphabet = st.characters(exclude_categories=["Cs"], exclude_characters=excluded)
     return st.one_of(st.sampled_from(_DESCRIPTIONS), st.text(alphabet, max_size=40))
 
 
@@ -105,7 +109,7 @@ def _codes(
 
 def _raw_values(key: Key | None) -> st.SearchStrategy[str]:
     # SPEC D4: a non-integer operator value is kept as text; it must not look like a number.
-    return names(key).filter(lambda v: _NUMBER_LIKE.fullmatch(v) is None)
+    return names(key).filter(lambda v: NUMBER_LIKE.fullmatch(v) is None)
 
 
 def _field_names(key: Key | None) -> st.SearchStrategy[str]:
@@ -140,23 +144,36 @@ def replies(key: Key, *, portable: bool = False) -> st.SearchStrategy[Reply]:
     With ``portable=True`` they are also valid under the same shape in every other fmt (names and
     descriptions free of what one fmt cannot carry), except that fmt 1 has no error description.
     """
-    if key.operation is Operation.GET:
-        success: st.SearchStrategy[Reply] = st.lists(
-            senders(key, portable=portable), max_size=6
-        ).map(SenderList)
-    elif key.operation is Operation.ADD:
-        success = st.builds(SenderAdded, st.integers(0, MAX_UINT))
-    else:
-        success = st.just(Ok())
-    description = st.none() if key.fmt == 1 else descriptions(None if portable else key)
+    success = _SUCCESS[_shape(key)](key, portable)
+    carried = FORMATS[key.fmt].error_description
+    description = descriptions(None if portable else key) if carried else st.none()
     error = st.builds(ErrorReply, _codes(ErrorCode), description)
     return st.one_of(success, error)
 
 
+def _lists(key: Key, portable: bool) -> st.SearchStrategy[Reply]:
+    return st.lists(senders(key, portable=portable), max_size=6).map(SenderList)
+
+
+_SUCCESS: Final[dict[ReplyShape, Callable[[Key, bool], st.SearchStrategy[Reply]]]] = {
+    SENDER_LIST: _lists,
+    SENDER_ADDED: lambda key, portable: st.builds(SenderAdded, st.integers(0, MAX_UINT)),
+    OK: lambda key, portable: st.just(Ok()),
+}
+
+
+def _shape(key: Key) -> ReplyShape:
+    shape = shape_of(key.operation)
+    if shape not in _SUCCESS or key.fmt not in FORMATS:
+        raise ValueError(f"{key}: no strategy for a key outside the documented ones")
+    assert shape is not None
+    return shape
+
+
 def wire(key: Key) -> st.SearchStrategy[tuple[str, Reply]]:
     """Pairs ``(text, reply)``: a model valid under ``key`` and its canonical text."""
-    codec = registry[key]
-    return replies(key).map(lambda reply: (codec.encode(reply), reply))
+    registry[key]  # an unsupported key fails here, not at the first draw
+    return replies(key).map(lambda reply: (encode(reply, key), reply))
 
 
 def keys() -> st.SearchStrategy[Key]:

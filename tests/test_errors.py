@@ -199,8 +199,8 @@ def test_encode_allows_what_only_other_fmts_refuse() -> None:
         assert sw.decode(sw.encode(reply, key), key) == reply
     senders = sw.SenderList([sw.Sender("a, b = c", 1)])
     for fmt in (0, 1, 2, 3):
-        key = sw.Key(fmt, "get")
-        assert sw.decode(sw.encode(senders, key), key) == senders
+        get_key = sw.Key(fmt, "get")
+        assert sw.decode(sw.encode(senders, get_key), get_key) == senders
 
 
 def test_bytes_like_bodies_and_wrong_argument_types() -> None:

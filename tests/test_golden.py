@@ -24,7 +24,7 @@ _OPERATORS: dict[str, sw.OperatorValue] = {
 def _slug(key: sw.Key) -> str:
     if key.operation is sw.Operation.GET:
         return f"fmt{key.fmt}-get-all{int(key.all)}-operators{int(key.operators)}"
-    return f"fmt{key.fmt}-{key.operation.value}"
+    return f"fmt{key.fmt}-{key.operation}"
 
 
 def model(key: sw.Key) -> sw.Reply:

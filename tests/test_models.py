@@ -12,7 +12,7 @@ def test_key_normalises_the_operation_and_ignored_flags() -> None:
     assert Key(fmt=3, operation="get") == Key(fmt=3, operation=Operation.GET)
     assert Key(0, "del", all=True, operators=True) == Key(0, "del")
     assert Key(0, "del", all=True).all is False
-    assert Key(2, "get", all=1, operators=0).all is True  # type: ignore[arg-type]
+    assert Key(2, "get", all=1, operators=0).all is True  # type: ignore[call-overload]
     assert hash(Key(3, "get", True)) == hash(Key(3, Operation.GET, True))
     assert str(Key(1, "get", True)) == "fmt=1 get all=1 operators=0"
     assert str(Key(2, "send_code")) == "fmt=2 send_code"
@@ -34,7 +34,7 @@ def test_key_normalises_the_operation_and_ignored_flags() -> None:
 )  # fmt: skip
 def test_key_rejects(args: tuple[object, object], message: str) -> None:
     with pytest.raises(ValueError, match="^" + message.replace("[", r"\[").replace("]", r"\]")):
-        Key(*args)  # type: ignore[arg-type]
+        Key(*args)  # type: ignore[call-overload]
 
 
 def test_key_is_frozen() -> None:

@@ -138,7 +138,7 @@ def test_the_parser_itself_refuses_every_external_load(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         from lxml import etree
-        from smsc_wire._fmt2_xml import hardened_parser
+        from smsc_wire._formats.fmt2_xml import hardened_parser
         for body in {_attacks(str(fifo))!r}:
             try:
                 etree.fromstring(body.encode(), hardened_parser())
@@ -190,12 +190,38 @@ def test_bytes_like_bodies_decode_like_bytes(key: sw.Key, raw: bytes, form: str)
     assert outcome(lambda: sw.decode(body, key)) == outcome(lambda: sw.decode(bytes(raw), key))
 
 
+class _Short(bytes):
+    def __len__(self) -> int:
+        return 0
+
+
+def test_a_bytes_subclass_is_measured_by_its_buffer() -> None:
+    # Regression (fuzz_decode): a subclass's __len__ decided the size limit.
+    body = b"name = a, id = 7"
+    with pytest.raises(sw.InputTooLargeError) as info:
+        sw.decode(_Short(body), GET0, max_size=len(body) - 1)
+    assert (info.value.size, info.value.limit) == (len(body), len(body) - 1)
+
+
 def test_a_typed_memoryview_is_measured_in_bytes() -> None:
     body = memoryview(array.array("Q", [0, 0, 0]))  # 3 items, 24 bytes
     with pytest.raises(sw.InputTooLargeError) as info:
         sw.decode(body, GET0, max_size=10)
     assert (info.value.size, info.value.limit) == (24, 10)
     assert info.value.reason == "input of 24 bytes is over the limit of 10 (max_size)"
+
+
+@pytest.mark.parametrize(
+    ("charset", "body"),
+    [("utf-7", b"name = +2AA-, id = 7"), ("unicode-escape", b"name = \\ud800, id = 7")],
+)
+def test_a_codec_giving_a_lone_surrogate_is_a_format_error(charset: str, body: bytes) -> None:
+    # Regression (fuzz_decode): these codecs decode bytes to a lone surrogate, which no fmt
+    # carries and encode refuses.
+    with pytest.raises(sw.WireFormatError) as info:
+        sw.decode(body, GET0, charset=charset)
+    assert info.value.reason == "a lone surrogate is not a character"
+    assert (info.value.line, info.value.column) == (1, 8)
 
 
 def test_a_body_that_is_not_bytes_like_is_a_type_error() -> None:

@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import DecodeFailure, line_at
+from smsc_wire._errors import DecodeFailure
 
 if TYPE_CHECKING:
     from lark import Lark
 
 
 def grammar_text(filename: str) -> str:
-    """The text of ``grammars/<filename>``, from the installed package or else the checkout."""
-    packaged = resources.files(__package__ or "smsc_wire").joinpath("grammars", filename)
+    """The text of ``grammars/<filename>``, from the installed package or else the checkout.
+
+    A wheel ships the grammars as ``smsc_wire/grammars``; a checkout keeps them at the top of
+    the repository. Plain paths: ``importlib.resources`` costs more to import than this takes.
+    """
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "grammars" / filename
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parent.parent / "grammars" / filename).read_text(
-        encoding="utf-8"
-    )
+    return (package.parent / "grammars" / filename).read_text(encoding="utf-8")
 
 
 class GrammarParser:
@@ -117,55 +119,6 @@ class GrammarParser:
         if not described:
             return f"unexpected {found}"
         return f"expected {' or '.join(sorted(described))}, found {found}"
-
-
-def bad_character(text: str, start: int) -> DecodeFailure | None:
-    """A failure for the first character from ``start`` to the line's end that no name may hold."""
-    end = text.find("\n", start)
-    for index in range(start, len(text) if end == -1 else end):
-        char = text[index]
-        if char == "\x00":
-            return DecodeFailure("a NUL character is not allowed", index)
-        if char == "\r" and index + 1 != end:
-            return DecodeFailure("a lone CR is not a line ending", index)
-        if "\ud800" <= char <= "\udfff":
-            return DecodeFailure("a lone surrogate is not a character", index)
-    return None
-
-
-def diagnose_trailing_fields(
-    text: str, pos: int, *, with_status: bool, id_sep: str, status_sep: str, fixed: str
-) -> DecodeFailure:
-    """What is wrong with a record line whose name did not match, for fmts whose numeric fields
-    are found from the end of the line (SPEC D8): a character no name may hold, the missing or
-    malformed id, the missing or malformed status, or else an empty name.
-
-    ``id_sep`` and ``status_sep`` precede the id and the status (``", id = "``, ``","``);
-    ``fixed`` describes the fields the line must end in, for the message.
-    """
-    bad = bad_character(text, pos)
-    if bad is not None:
-        return bad
-    _, end = line_at(text, pos)
-    id_at = text.rfind(id_sep, pos, end)
-    if id_at == -1:
-        return DecodeFailure(f"expected '{fixed}' at the end of the line", end)
-    failure = _digits(text, id_at + len(id_sep), end, "the id")
-    if failure is None and with_status:
-        status_at = text.rfind(status_sep, pos, id_at)
-        if status_at == -1:
-            return DecodeFailure(f"expected '{fixed}' at the end of the line", id_at)
-        failure = _digits(text, status_at + len(status_sep), id_at, "the status")
-    return failure or DecodeFailure("a sender name is empty", pos)
-
-
-def _digits(text: str, start: int, end: int, what: str) -> DecodeFailure | None:
-    stop = start
-    while stop < end and "0" <= text[stop] <= "9":
-        stop += 1
-    if stop == start or stop != end:
-        return DecodeFailure(f"expected {what} (digits), found {found_at(text, stop)}", stop)
-    return None
 
 
 def found_at(text: str, pos: int | None) -> str:

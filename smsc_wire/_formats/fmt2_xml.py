@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from ._codes import error_code, sender_status
-from ._errors import DecodeFailure, EncodeError, shown
-from ._key import Key, Operation
-from ._models import (
+from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
+from smsc_wire._codes import error_code, sender_status
+from smsc_wire._errors import DecodeFailure, EncodeError, shown
+from smsc_wire._fast import Declined, operators_from_wire
+from smsc_wire._models import (
     ErrorReply,
     Ok,
     Operators,
@@ -28,23 +30,23 @@ from ._models import (
     SenderList,
     new_sender,
 )
-from ._shape import (
+from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from smsc_wire._values import (
     OPERATOR_FIELDS,
     RESERVED_FIELDS,
-    Declined,
-    added_id_of,
-    error_of,
-    ok_of,
     operator_value,
-    operators_from_wire,
-    ordered_operators,
     parse_uint,
-    senders_of,
     uint_text,
 )
 
+from . import FORMATS, XML_ATTRIBUTE_NAME
+
 if TYPE_CHECKING:
     from lxml import etree
+
+    from smsc_wire._key import Key
+
+    from . import WireFormat
 
 _WHITESPACE: Final = " \t\r\n"
 _DIGITS: Final = re.compile(r"[0-9]+")
@@ -54,16 +56,7 @@ _ATTR_ESCAPES: Final = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
      "\r": "&#13;"}
 )  # fmt: skip
-# An attribute name that lxml writes and reads back unchanged: no namespace prefix, no xml*.
-# The classes are XML 1.0 (5th ed.) NameStartChar and NameChar, as libxml2 checks them: Python's
-# \w is wider (it takes U+2492 and other numerals that libxml2 refuses in a name).
-_NAME_START: Final = (
-    "A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
-    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_ATTR_NAME: Final = re.compile(
-    f"(?!(?i:xml))[{_NAME_START}][{_NAME_START}\\-.0-9\xb7\u0300-\u036f\u203f\u2040]*"
-)
+_ATTR_NAME: Final = re.compile(XML_ATTRIBUTE_NAME)
 
 # What may precede the root element besides a DOCTYPE: whitespace, the XML declaration, comments
 # and processing instructions. Each match is linear in its length and the scan never backtracks
@@ -378,40 +371,199 @@ def _expect_root(text: str, root: etree._Element, tag: str) -> None:
         )
 
 
+def _fast_leaf(node: etree._Element, tag: str) -> str | None:
+    """The text of an element ``tag`` with no attributes, children or text after it."""
+    if node.tag != tag or len(node) or len(node.attrib) or not _blank(node.tail):
+        return None
+    return node.text or ""
+
+
+def _fast_error(root: etree._Element) -> ErrorReply | None:
+    if root.tag != "result" or len(root) != 2 or len(root.attrib) or not _blank(root.text):
+        return None
+    description = _fast_leaf(root[0], "error")
+    code = _fast_leaf(root[1], "error_code")
+    number = None if code is None else uint_text(code)
+    if description is None or number is None:
+        return None
+    return ErrorReply(error_code(number), description)
+
+
+# --- readers ------------------------------------------------------------------------------------
+
+
+def _fast_list(codec: XmlCodec, root: etree._Element) -> SenderList | None:
+    if root.tag != "list" or len(root.attrib) or not _blank(root.text):
+        return None
+    senders: list[Sender] = []
+    append = senders.append
+    sender = codec._fast_sender
+    for node in root:
+        if node.tag != "sender" or len(node) or not _blank(node.tail):
+            return None
+        record = sender(node)
+        if record is None:
+            return None
+        append(record)
+    return SenderList(senders)
+
+
+def _checked_list(codec: XmlCodec, text: str, root: etree._Element) -> SenderList:
+    _expect_root(text, root, "list")
+    _no_attributes(text, root)
+    senders: list[Sender] = []
+    for node in _children(text, root):
+        try:
+            senders.append(codec._sender(text, node, locate=False))
+        except DecodeFailure:
+            # Finding a position costs a scan of the text: do it only for the one error
+            # (SPEC D11: computing it for every record made decoding quadratic).
+            codec._sender(text, node, locate=True)
+            raise
+    return SenderList(senders)
+
+
+def _fast_added(codec: XmlCodec, root: etree._Element) -> SenderAdded | None:
+    if root.tag != "sender" or len(root) != 1 or len(root.attrib) or not _blank(root.text):
+        return None
+    value = _fast_leaf(root[0], "id")
+    number = None if value is None else uint_text(value)
+    return None if number is None else SenderAdded(number)
+
+
+def _checked_added(codec: XmlCodec, text: str, root: etree._Element) -> SenderAdded:
+    _expect_root(text, root, "sender")
+    _no_attributes(text, root)
+    children = _children(text, root)
+    if [child.tag for child in children] != ["id"]:
+        raise DecodeFailure("<sender> holds exactly one <id>", _pos(text, root))
+    _no_attributes(text, children[0])
+    value = _leaf_text(text, children[0])
+    return SenderAdded(_uint(text, value, "id", _text_pos(text, children[0])))
+
+
+def _fast_ok(codec: XmlCodec, root: etree._Element) -> Ok | None:
+    if root.tag != "result" or len(root) or len(root.attrib) or root.text != "OK":
+        return None
+    return Ok()
+
+
+def _checked_ok(codec: XmlCodec, text: str, root: etree._Element) -> Ok:
+    _expect_root(text, root, "result")
+    _no_attributes(text, root)
+    if root.text != "OK":
+        raise DecodeFailure("expected <result>OK</result>", _text_pos(text, root))
+    return Ok()
+
+
+@dataclass(frozen=True, slots=True)
+class XmlReader:
+    """The readers of one reply shape: a fast one that may decline, and the checked one."""
+
+    fast: Callable[[XmlCodec, etree._Element], Reply | None]
+    checked: Callable[[XmlCodec, str, etree._Element], Reply]
+
+
+READERS: Final[Mapping[ReplyShape, XmlReader]] = {
+    SENDER_LIST: XmlReader(_fast_list, _checked_list),
+    SENDER_ADDED: XmlReader(_fast_added, _checked_added),
+    OK: XmlReader(_fast_ok, _checked_ok),
+}
+"""The readers of each reply shape (the error reply is read first, under every key)."""
+
+
+# --- writers ------------------------------------------------------------------------------------
+
+
+def _write_error(codec: XmlCodec, reply: ErrorReply) -> str:
+    code, description = error_of(reply, codec.key, description=True)
+    escaped = _escape(description or "", "description", codec.key)
+    return f"<result>\n<error>{escaped}</error>\n<error_code>{code}</error_code>\n</result>"
+
+
+def _write_list(codec: XmlCodec, reply: Reply) -> str:
+    lines = ["<list>"]
+    element = codec._element
+    lines.extend(element(i, sender) for i, sender in enumerate(senders_of(reply, codec.key)))
+    lines.append("</list>")
+    return "\n".join(lines)
+
+
+def _write_added(codec: XmlCodec, reply: Reply) -> str:
+    return f"<sender>\n<id>{added_id_of(reply, codec.key)}</id>\n</sender>"
+
+
+def _write_ok(codec: XmlCodec, reply: Reply) -> str:
+    success_of(reply, codec.key, OK)
+    return "<result>OK</result>"
+
+
+WRITERS: Final[Mapping[ReplyShape, Callable[[XmlCodec, Reply], str]]] = {
+    SENDER_LIST: _write_list,
+    SENDER_ADDED: _write_added,
+    OK: _write_ok,
+}
+"""The writer of each reply shape (the error reply has its own, :func:`_write_error`)."""
+
+
 class XmlCodec:
-    """The fmt 2 codec of one key."""
+    """The fmt 2 codec of one key: the error reply, then the shape's tables."""
 
-    __slots__ = ("_fixed", "key")
+    __slots__ = ("_bare_ok", "_fixed", "_reader", "_write", "key")
 
-    def __init__(self, key: Key) -> None:
+    def __init__(self, key: Key, wire_format: WireFormat) -> None:
+        shape = shape_of(key.operation)
+        assert shape is not None
         self.key = key
+        self._reader = READERS[shape]
+        self._write = WRITERS[shape]
         self._fixed = frozenset({"id", "status"} if key.all else {"id"})
+        # SPEC D6: the live service has been seen to answer a bare OK to the OK operations.
+        self._bare_ok = wire_format.bare_ok and shape is OK
 
     def decode_utf8(self, raw: bytes) -> Reply | None:
-        """Decode a UTF-8 sender list without a str copy of it, or ``None`` for the text path.
+        """Decode a UTF-8 body without a str copy of it, or ``None`` for the text path.
 
-        Only a list in which every record passes the fast check is decoded here; any other
+        Only a body every part of which passes the fast readers is decoded here; any other
         body is left to :meth:`decode`, which explains what is wrong with it.
         """
-        if self.key.operation is not Operation.GET:
-            return None
+        if self._bare_ok and raw in _BARE_OK_BYTES:
+            return Ok()
         root = _clean_root(raw)
-        return None if root is None else self._fast_list(root)
+        return None if root is None else self._fast_root(root)
 
-    def _fast_list(self, root: etree._Element) -> SenderList | None:
-        if root.tag != "list" or len(root.attrib) or not _blank(root.text):
-            return None
-        senders: list[Sender] = []
-        append = senders.append
-        sender = self._fast_sender
-        for node in root:
-            if node.tag != "sender" or len(node) or not _blank(node.tail):
-                return None
-            record = sender(node)
-            if record is None:
-                return None
-            append(record)
-        return SenderList(senders)
+    def fast(self, text: str) -> Reply | None:
+        """The fast reader alone: the reply, or ``None`` where the checked reader must decide."""
+        return self.decode_utf8(text.encode("utf-8"))
+
+    def _fast_root(self, root: etree._Element) -> Reply | None:
+        if root.tag == "result" and len(root):
+            return _fast_error(root)
+        return self._reader.fast(self, root)
+
+    def decode(self, text: str) -> Reply:
+        return self._decode(text, fast=True)
+
+    def checked(self, text: str) -> Reply:
+        """The checked reader alone: every valid body, and the error of every other one."""
+        return self._decode(text, fast=False)
+
+    def _decode(self, text: str, *, fast: bool) -> Reply:
+        if self._bare_ok and text in _BARE_OK:
+            return Ok()
+        root = _parse(text)
+        namespaces = "xmlns" in text
+        reply = self._fast_root(root) if fast and not namespaces else None
+        if reply is None:
+            if root.tag == "result" and len(root):
+                reply = _error(text, root)
+            else:
+                reply = self._reader.checked(self, text, root)
+        if namespaces:
+            failure = _namespace_declaration(text)
+            if failure is not None:
+                raise failure
+        return reply
 
     def _fast_sender(self, node: etree._Element) -> Sender | None:
         name = node.text
@@ -439,56 +591,11 @@ class XmlCodec:
         except Declined:
             return None
         joined = " " + " ".join(fields)
-        if "{" in joined or " x" in joined or " X" in joined:
-            return None  # a namespaced or xml* name: the checked path refuses it (SPEC D4)
+        if "{" in joined:
+            return None  # a namespaced name: the checked path refuses it
+        if (" x" in joined or " X" in joined) and any(n[:3].lower() == "xml" for n in fields):
+            return None  # xml* is no operator field: the checked path refuses it (SPEC D4)
         return new_sender(name, id_, status, operators)
-
-    def decode(self, text: str) -> Reply:
-        reply = self._decode(text)
-        if "xmlns" in text:
-            failure = _namespace_declaration(text)
-            if failure is not None:
-                raise failure
-        return reply
-
-    def _decode(self, text: str) -> Reply:
-        key = self.key
-        if key.operation not in (Operation.GET, Operation.ADD) and _bare_ok(text):
-            return Ok()  # SPEC D6: the live service has been seen to answer a bare OK.
-        root = _parse(text)
-        if key.operation is Operation.GET:
-            fast = self._fast_list(root)
-            if fast is not None:
-                return fast
-        if root.tag == "result" and len(root):
-            return _error(text, root)
-        if key.operation is Operation.GET:
-            _expect_root(text, root, "list")
-            _no_attributes(text, root)
-            senders: list[Sender] = []
-            for node in _children(text, root):
-                try:
-                    senders.append(self._sender(text, node, locate=False))
-                except DecodeFailure:
-                    # Finding a position costs a scan of the text: do it only for the one error
-                    # (SPEC D11: computing it for every record made decoding quadratic).
-                    self._sender(text, node, locate=True)
-                    raise
-            return SenderList(senders)
-        if key.operation is Operation.ADD:
-            _expect_root(text, root, "sender")
-            _no_attributes(text, root)
-            children = _children(text, root)
-            if [child.tag for child in children] != ["id"]:
-                raise DecodeFailure("<sender> holds exactly one <id>", _pos(text, root))
-            _no_attributes(text, children[0])
-            value = _leaf_text(text, children[0])
-            return SenderAdded(_uint(text, value, "id", _text_pos(text, children[0])))
-        _expect_root(text, root, "result")
-        _no_attributes(text, root)
-        if root.text != "OK":
-            raise DecodeFailure("expected <result>OK</result>", _text_pos(text, root))
-        return Ok()
 
     def _sender(self, text: str, node: etree._Element, *, locate: bool) -> Sender:
         key = self.key
@@ -536,20 +643,9 @@ class XmlCodec:
         return Sender(name, id_, status, operators)
 
     def encode(self, reply: Reply) -> str:
-        key = self.key
         if isinstance(reply, ErrorReply):
-            code, description = error_of(reply, key, description=True)
-            escaped = _escape(description or "", "description", key)
-            return f"<result>\n<error>{escaped}</error>\n<error_code>{code}</error_code>\n</result>"
-        if key.operation is Operation.ADD:
-            return f"<sender>\n<id>{added_id_of(reply, key)}</id>\n</sender>"
-        if key.operation is not Operation.GET:
-            ok_of(reply, key)
-            return "<result>OK</result>"
-        lines = ["<list>"]
-        lines.extend(self._element(i, sender) for i, sender in enumerate(senders_of(reply, key)))
-        lines.append("</list>")
-        return "\n".join(lines)
+            return _write_error(self, reply)
+        return self._write(self, reply)
 
     def _element(self, i: int, sender: Sender) -> str:
         key = self.key
@@ -579,13 +675,15 @@ def _escape(value: str, where: str, key: Key, table: dict[int, str] = _TEXT_ESCA
     return value.translate(table)
 
 
-def _bare_ok(text: str) -> bool:
-    return text in ("OK", "OK\n", "OK\r\n")
+_BARE_OK: Final = ("OK", "OK\n", "OK\r\n")
+_BARE_OK_BYTES: Final = (b"OK", b"OK\n", b"OK\r\n")
+
+__all__ = ["READERS", "WRITERS", "codec"]
 
 
-def codecs() -> Iterator[tuple[Key, XmlCodec]]:
-    for op in Operation:
-        flags = [(a, o) for a in (False, True) for o in (False, True)]
-        for all_, operators in flags if op is Operation.GET else [(False, False)]:
-            key = Key(2, op, all_, operators)
-            yield key, XmlCodec(key)
+def codec(key: Key, wire_format: WireFormat) -> XmlCodec:
+    """The fmt 2 codec of ``key``."""
+    return XmlCodec(key, wire_format)
+
+
+FORMATS[2].check_tables(READERS, WRITERS)

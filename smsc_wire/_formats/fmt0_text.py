@@ -1,0 +1,178 @@
+"""fmt 0: the ``name = S, id = I`` text replies (SPEC §2-§5, D5-D8).
+
+Strategy: the line format of :mod:`.lines` in the fmt 0 dialect, defined by
+``grammars/fmt0.lark``. What only fmt 0 has lives here: the ``ERROR = N (text)`` and ``ID = I``
+spellings, and the ``operators=1`` records, whose field names are open-ended (SPEC D4), so that a
+name ends at the first ``, <word> = `` (SPEC D8) and the writer refuses names and raw values that
+hold one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Final
+
+from smsc_wire._checks import ordered_operators
+from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
+from smsc_wire._errors import DecodeFailure, EncodeError, shown
+from smsc_wire._fast import OPERATOR_VALUES, Declined
+from smsc_wire._models import ErrorReply, Operators, OperatorValue, Sender, SenderList, new_sender
+from smsc_wire._values import (
+    FIELD_START,
+    OPERATOR_FIELDS,
+    RESERVED_FIELDS,
+    operator_value,
+    parse_uint,
+    uint_text,
+)
+
+from . import FORMATS
+from .lines import READERS, WRITERS, Dialect, LineCodec
+
+if TYPE_CHECKING:
+    from lark import Token
+
+    from smsc_wire._key import Key
+
+    from . import WireFormat
+
+_FIELD_NAME: Final = re.compile(r"[a-z0-9_]+")
+# The field boundary of SPEC D8, capturing the field name: splitting a line on it gives the name,
+# then alternately each field's name and value.
+_FIELD_SPLIT: Final = re.compile(r", ([a-z0-9_]+) = ")
+
+
+def _read_error(line: str) -> ErrorReply | None:
+    if not line.endswith(")"):
+        return None
+    code, found, description = line[8:-1].partition(" (")
+    number = uint_text(code)
+    return None if not found or number is None else ErrorReply(error_code(number), description)
+
+
+def _error_from_tokens(items: list[Token]) -> ErrorReply:
+    code, description = items
+    number = parse_uint(code, code.start_pos, "error code")
+    return ErrorReply(error_code(number), str(description[:-1]))
+
+
+def _write_error(code: int, description: str | None) -> str:
+    return f"ERROR = {code} ({description})"
+
+
+def _operator_fields(fields: list[Token]) -> Operators:
+    parsed: dict[str, OperatorValue] = {}
+    for field in fields:
+        name, _, raw = field[2:].partition(" = ")
+        pos = field.start_pos or 0
+        if name in RESERVED_FIELDS:
+            raise DecodeFailure(f"field {name!r} is not allowed here for this key", pos + 2)
+        if name in parsed:
+            raise DecodeFailure(f"field {name!r} appears twice", pos + 2)
+        parsed[name] = operator_value(raw, pos + 5 + len(name))
+    return Operators._adopt(parsed)
+
+
+def _fast_operators(lines: list[str], all_: bool) -> SenderList | None:
+    senders: list[Sender] = []
+    for line in lines:
+        if not line.startswith("name = "):
+            return None
+        sender = _fast_operators_line(line, all_)
+        if sender is None:
+            return None
+        senders.append(sender)
+    return SenderList(senders)
+
+
+def _fast_operators_line(line: str, all_: bool) -> Sender | None:
+    parts = _FIELD_SPLIT.split(line)
+    # parts: "name = <name>", then field name and value pairs; the last pair must be the id.
+    if len(parts) < 3 or parts[-2] != "id" or len(parts[0]) <= 7:
+        return None
+    id_ = uint_text(parts[-1])
+    if id_ is None:
+        return None
+    first = 1
+    status = None
+    if all_:
+        if len(parts) < 5 or parts[1] != "status":
+            return None
+        status = STATUS_TEXT.get(parts[2])
+        if status is None:
+            number = uint_text(parts[2])
+            if number is None:
+                return None
+            status = sender_status(number)
+        first = 3
+    names = parts[first:-2:2]
+    try:
+        fields = {
+            name: OPERATOR_VALUES[raw]
+            for name, raw in zip(names, parts[first + 1 : -2 : 2], strict=True)
+        }
+    except Declined:
+        return None
+    if len(fields) != len(names) or not RESERVED_FIELDS.isdisjoint(fields):
+        return None
+    return new_sender(parts[0][7:], id_, status, Operators._adopt(fields))
+
+
+def _write_operators(i: int, sender: Sender, key: Key) -> str:
+    if FIELD_START.search(sender.name):
+        raise EncodeError(
+            f"senders[{i}].name {shown(sender.name)} holds ', <word> = ', which fmt 0 with "
+            "operators=1 would read as the start of a field (SPEC D8)",
+            key=key,
+        )
+    assert sender.operators is not None
+    fields = [f"name = {sender.name}"]
+    if key.all:
+        fields.append(f"status = {int(sender.status)}")  # type: ignore[arg-type]
+    for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
+        where = f"senders[{i}].operators[{shown(name)}]"
+        if not _FIELD_NAME.fullmatch(name):
+            raise EncodeError(
+                f"{where}: fmt 0 field names are lower-case letters, digits and '_'", key=key
+            )
+        if isinstance(value, str):
+            if FIELD_START.search(value):
+                raise EncodeError(
+                    f"{where}: the text {shown(value)} would not read back in fmt 0", key=key
+                )
+            fields.append(f"{name} = {value}")
+        else:
+            fields.append(f"{name} = {int(value)}")
+    fields.append(f"id = {sender.id}")
+    return ", ".join(fields)
+
+
+DIALECT: Final = Dialect(
+    grammar="fmt0.lark",
+    name_prefix="name = ",
+    id_sep=", id = ",
+    status_sep=", status = ",
+    added_prefix="ID = ",
+    error_prefix="ERROR = ",
+    read_error=_read_error,
+    write_error=_write_error,
+    error_from_tokens=_error_from_tokens,
+    terminals={
+        "NAME_BEFORE_FIELD": "a sender name",
+        "OPERATOR_FIELD": "', <operator> = <status>'",
+        "DESCRIPTION": "a description closed by ')' at the end of the line",
+    },
+    fast_operators=_fast_operators,
+    write_operators=_write_operators,
+    operator_fields=_operator_fields,
+)
+
+__all__ = ["READERS", "WRITERS", "codec"]
+
+
+def codec(key: Key, wire_format: WireFormat) -> LineCodec:
+    """The fmt 0 codec of ``key``."""
+    return LineCodec(key, DIALECT, wire_format)
+
+
+FORMATS[0].check_tables(READERS, WRITERS)

@@ -1,0 +1,543 @@
+"""fmt 3: the JSON replies (SPEC §2-§5, D2, D6-D9).
+
+Strategy: orjson parses; the result is then checked against the key's shape in one pass over the
+records. orjson is silent about three things SPEC makes errors, and each is caught without a second
+parser on the common path: integers past 2**64 arrive as floats (rejected by type), duplicate
+members are detected by counting ``:`` in the body against the members decoded (a body whose
+colons are all member separators cannot hide a duplicate; otherwise an exact scan decides), and
+deep nesting never reaches a model because records are checked at fixed depth. Positions of shape
+errors are found only when an error is raised, by one scan of the string and bracket tokens.
+Encoding writes the documented layout (SPEC D5) and lets orjson escape strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import orjson
+
+from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
+from smsc_wire._codes import SENDER_STATUS, STATUS_TEXT, error_code, operator_status, sender_status
+from smsc_wire._errors import DecodeFailure, EncodeError, shown
+from smsc_wire._fast import Declined, operators_from_wire
+from smsc_wire._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    OperatorValue,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+    new_sender,
+)
+from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from smsc_wire._values import (
+    LINE_BREAK,
+    MAX_UINT,
+    OPERATOR_FIELDS_JSON,
+    RESERVED_FIELDS,
+    operator_name_failure,
+    operator_value,
+    parse_uint,
+    uint_text,
+)
+
+from . import FORMATS
+
+if TYPE_CHECKING:
+    from smsc_wire._key import Key
+
+    from . import WireFormat
+
+# One token of a JSON text that matters for positions: a string (a member name when a colon
+# follows) or a bracket. Strings are matched whole, so brackets inside them are never seen.
+_TOKEN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"(\s*+:)?|[{}\[\]]')
+_LINE_BREAK: Final = LINE_BREAK
+# A string token, or a minus sign outside strings: in a valid JSON body every such minus is the
+# sign of a number, which no field may carry (SPEC D9), though orjson reads -0 as plain 0.
+_SIGN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"|-')
+# A string orjson writes as it is: no quote, backslash, control character or lone surrogate.
+_PLAIN_STRING: Final = re.compile(r'[^"\\\x00-\x1f\ud800-\udfff]*')
+_NOT_OPERATOR: Final = frozenset(RESERVED_FIELDS)
+
+
+def _fast_uint(value: object) -> int:
+    if type(value) is int:
+        if 0 <= value <= MAX_UINT:
+            return value
+    elif type(value) is str:
+        number = uint_text(value)
+        if number is not None:
+            return number
+    raise Declined
+
+
+def _fast_name(value: object) -> str:
+    if type(value) is str and value and (value.isprintable() or not _LINE_BREAK.search(value)):
+        return value
+    raise Declined
+
+
+class _Shape(Exception):
+    """A shape error inside the decoded value: ``record`` index and ``member`` name, if any."""
+
+    def __init__(self, reason: str, record: int | None = None, member: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.record = record
+        self.member = member
+
+
+def _loads(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        surrogate = re.search("[\ud800-\udfff]", text)
+        if surrogate is not None:
+            raise DecodeFailure("a lone surrogate is not a character", surrogate.start()) from None
+        # orjson counts in bytes of UTF-8.
+        pos = len(text.encode("utf-8")[: exc.pos].decode("utf-8", "ignore"))
+        raise DecodeFailure(f"invalid JSON: {exc.msg}", pos) from None
+
+
+def _locate(text: str, record: int | None, member: str | None) -> int | None:
+    """Where record ``record`` (or the top-level object) and its ``member`` name start."""
+    depth = 0
+    seen = -1
+    target = 1 if record is None else 2
+    inside = record is None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in {"{", "["}:
+            depth += 1
+            if record is not None and token == "{" and depth == 2:
+                seen += 1
+                inside = seen == record
+                if inside and member is None:
+                    return match.start()
+        elif token in ("}", "]"):
+            depth -= 1
+        elif (
+            inside
+            and depth == target
+            and match.group(1)
+            and member is not None
+            and _string(token[: token.rindex('"') + 1]) == member
+        ):
+            return match.start()
+    if record is None:
+        return 0
+    return None
+
+
+def _string(literal: str) -> str:
+    value: str = orjson.loads(literal)
+    return value
+
+
+def _first_duplicate(text: str) -> tuple[str, int] | None:
+    """The first member name repeated within one object, and its position (SPEC D6)."""
+    stack: list[set[str]] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in {"{", "["}:
+            stack.append(set())
+        elif token in ("}", "]"):
+            stack.pop()
+        elif match.group(1) and stack:
+            name = _string(token[: token.rindex('"') + 1])
+            if name in stack[-1]:
+                return name, match.start()
+            stack[-1].add(name)
+    return None
+
+
+def _uint(value: object, what: str, *, record: int | None = None, member: str) -> int:
+    if type(value) is int:
+        if 0 <= value <= MAX_UINT:
+            return value
+        raise _Shape(f"{what} {value} is out of range 0..2**63-1 (SPEC D9)", record, member)
+    if type(value) is str and value.isascii() and value.isdigit():
+        try:
+            return parse_uint(value, None, what)
+        except DecodeFailure as failure:
+            raise _Shape(failure.reason, record, member) from None
+    raise _Shape(f"{what} must be an unsigned integer, not {_describe(value)}", record, member)
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {shown(value) if isinstance(value, int) else repr(value)}"
+    if isinstance(value, str):
+        return f"the string {shown(value, 20)}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return f"{value!r}"  # pragma: no cover - orjson makes no other type
+
+
+def _name(value: object, record: int) -> str:
+    if type(value) is not str:
+        raise _Shape(f"a sender name must be a string, not {_describe(value)}", record, "sender")
+    if not value:
+        raise _Shape("a sender name is empty", record, "sender")
+    if not value.isprintable() and _LINE_BREAK.search(value):
+        raise _Shape("a sender name cannot hold CR, LF or NUL (SPEC D8)", record, "sender")
+    return value
+
+
+def _operator(value: object, record: int, member: str) -> OperatorValue:
+    if type(value) is str:
+        try:
+            return operator_value(value, None)
+        except DecodeFailure as failure:
+            raise _Shape(failure.reason, record, member) from None
+    return operator_status(_uint(value, "operator status", record=record, member=member))
+
+
+def _members(obj: dict[str, Any], expected: tuple[str, ...], record: int | None) -> None:
+    if len(obj) != len(expected) or any(name not in obj for name in expected):
+        missing = [name for name in expected if name not in obj]
+        if missing:
+            raise _Shape(f"the member {missing[0]!r} is missing", record)
+        extra = next(name for name in obj if name not in expected)
+        raise _Shape(f"the member {shown(extra)} is not defined under this key", record, extra)
+
+
+# --- records ------------------------------------------------------------------------------------
+# The fast record readers take a record in the documented member order with common values; they
+# raise Declined, KeyError (a missing member) or TypeError (an unhashable value) on anything else,
+# and never change the record. _checked_record accepts every valid record and explains what is
+# wrong with the others.
+
+
+def _plain_record(codec: JsonCodec, item: dict[str, Any]) -> Sender:
+    if len(item) != 2:
+        raise Declined
+    name = item["sender"]
+    id_ = item["id"]
+    if not (type(id_) is int and 0 <= id_ <= MAX_UINT):
+        id_ = _fast_uint(id_)
+    if not (type(name) is str and name and name.isprintable()):
+        name = _fast_name(name)
+    return new_sender(name, id_, None, None)
+
+
+def _status_record(codec: JsonCodec, item: dict[str, Any]) -> Sender:
+    if len(item) != 3:
+        raise Declined
+    name = item["sender"]
+    status = item["status"]
+    id_ = item["id"]
+    if not (type(id_) is int and 0 <= id_ <= MAX_UINT):
+        id_ = _fast_uint(id_)
+    if not (type(status) is int and 0 <= status <= MAX_UINT):
+        status = _fast_uint(status)
+    if not (type(name) is str and name and name.isprintable()):
+        name = _fast_name(name)
+    return new_sender(name, id_, SENDER_STATUS.get(status, status), None)
+
+
+def _operators_record(codec: JsonCodec, item: dict[str, Any]) -> Sender:
+    # The members other than the name, status and id are the operator fields: a copy of the
+    # record without those three becomes the Operators mapping (the record itself is not ours).
+    all_ = codec.key.all
+    # The length first: next() on an empty record would raise StopIteration (a fuzz finding).
+    if len(item) < 2 + all_ or next(reversed(item)) != "id" or next(iter(item)) != "sender":
+        raise Declined
+    if all_ and next(islice(item, 1, None)) != "status":
+        raise Declined
+    name = item["sender"]
+    id_raw = item["id"]
+    if not (type(name) is str and name and (name.isprintable() or _fast_name(name))):
+        raise Declined
+    if type(id_raw) is str and id_raw.isdigit() and id_raw.isascii() and len(id_raw) < 19:
+        id_ = int(id_raw)
+    else:
+        id_ = _fast_uint(id_raw)
+    fields = item.copy()
+    del fields["sender"], fields["id"]
+    status = None
+    if all_:
+        status_raw = fields.pop("status")
+        status = STATUS_TEXT.get(status_raw)
+        if status is None:
+            status = sender_status(_fast_uint(status_raw))
+    elif "status" in fields:
+        raise Declined
+    if "name" in fields or "" in fields or _LINE_BREAK.search("".join(fields)):
+        raise Declined  # the checked reader says what is wrong (SPEC D4)
+    return new_sender(name, id_, status, operators_from_wire(fields))
+
+
+def _checked_record(codec: JsonCodec, item: dict[str, Any], i: int) -> Sender:
+    key = codec.key
+    if not key.operators:
+        expected = ("sender", "status", "id") if key.all else ("sender", "id")
+        _members(item, expected, i)
+        status = None
+        if key.all:
+            status = sender_status(_uint(item["status"], "status", record=i, member="status"))
+        return new_sender(
+            _name(item["sender"], i),
+            _uint(item["id"], "id", record=i, member="id"),
+            status,
+            None,
+        )
+    name = id_ = status = None
+    fields: dict[str, OperatorValue] = {}
+    for member, value in item.items():
+        if member == "sender":
+            name = _name(value, i)
+        elif member == "id":
+            id_ = _uint(value, "id", record=i, member="id")
+        elif member == "status" and key.all:
+            status = sender_status(_uint(value, "status", record=i, member="status"))
+        elif member in RESERVED_FIELDS:
+            raise _Shape(f"the member {shown(member)} is not defined under this key", i, member)
+        else:
+            failure = operator_name_failure(member)
+            if failure is not None:
+                raise _Shape(failure, i, member)
+            fields[member] = _operator(value, i, member)
+    if name is None or id_ is None or (status is None and key.all):
+        _members(item, ("sender", "status", "id") if key.all else ("sender", "id"), i)
+    return new_sender(name, id_, status, Operators._adopt(fields))  # type: ignore[arg-type]
+
+
+# --- readers ------------------------------------------------------------------------------------
+# A reader gets the decoded JSON value and returns the reply and the number of members it read
+# (for the duplicate check, SPEC D6); a shape error is a _Shape, placed in the text afterwards.
+
+
+def _read_error(value: dict[str, Any]) -> tuple[ErrorReply, int]:
+    _members(value, ("error", "error_code"), None)
+    description = value["error"]
+    if type(description) is not str:
+        raise _Shape(f"error must be a string, not {_describe(description)}", None, "error")
+    code = _uint(value["error_code"], "error code", member="error_code")
+    return ErrorReply(error_code(code), description), 2
+
+
+def _list(codec: JsonCodec, value: Any, mode: Mode) -> tuple[SenderList, int]:
+    if type(value) is not list:
+        raise _Shape(
+            f"expected an array of sender records or an error reply, found {_describe(value)}"
+        )
+    record = codec._record
+    senders: list[Sender] = []
+    members = 0
+    for i, item in enumerate(value):
+        if type(item) is not dict:
+            raise _Shape(f"record {i} must be an object, not {_describe(item)}", None)
+        members += len(item)
+        if mode != "checked":
+            try:
+                senders.append(record(codec, item))
+                continue
+            except (Declined, KeyError, TypeError):
+                if mode == "fast":
+                    raise Declined from None
+        senders.append(_checked_record(codec, item, i))
+    return SenderList(senders), members
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if type(value) is not dict:
+        raise _Shape(f"expected an object, found {_describe(value)}")
+    return value
+
+
+def _read_added(codec: JsonCodec, value: Any, mode: Mode) -> tuple[SenderAdded, int]:
+    value = _object(value)
+    _members(value, ("sender",), None)
+    return SenderAdded(_uint(value["sender"], "id", member="sender")), 1
+
+
+def _read_ok(codec: JsonCodec, value: Any, mode: Mode) -> tuple[Ok, int]:
+    value = _object(value)
+    _members(value, ("result",), None)
+    if value["result"] != "OK":
+        raise _Shape('expected "result": "OK"', None, "result")
+    return Ok(), 1
+
+
+Mode = Literal["fast", "mixed", "checked"]
+"""How a list is read: the fast record readers alone (declining the body at the first unusual
+record), each record fast or else checked (what ``decode`` does), or every record checked."""
+
+READERS: Final[Mapping[ReplyShape, Callable[[JsonCodec, Any, Mode], tuple[Reply, int]]]] = {
+    SENDER_LIST: _list,
+    SENDER_ADDED: _read_added,
+    OK: _read_ok,
+}
+"""The reader of each reply shape (the error reply is read first, under every key)."""
+
+
+# --- writers ------------------------------------------------------------------------------------
+
+
+def _write_error(codec: JsonCodec, reply: ErrorReply) -> str:
+    code, description = error_of(reply, codec.key, description=True)
+    return (
+        f'{{\n"error": {_dumps(description, "description", codec.key)},\n"error_code": {code}\n}}'
+    )
+
+
+def _write_list(codec: JsonCodec, reply: Reply) -> str:
+    senders = senders_of(reply, codec.key)
+    if not senders:
+        return "[]"
+    write = codec._write_record
+    return "[" + ",\n".join(write(i, s) for i, s in enumerate(senders)) + "]"
+
+
+def _write_added(codec: JsonCodec, reply: Reply) -> str:
+    return f'{{\n"sender": {added_id_of(reply, codec.key)}\n}}'
+
+
+def _write_ok(codec: JsonCodec, reply: Reply) -> str:
+    success_of(reply, codec.key, OK)
+    return '{\n"result": "OK"\n}'
+
+
+WRITERS: Final[Mapping[ReplyShape, Callable[[JsonCodec, Reply], str]]] = {
+    SENDER_LIST: _write_list,
+    SENDER_ADDED: _write_added,
+    OK: _write_ok,
+}
+"""The writer of each reply shape (the error reply has its own, :func:`_write_error`)."""
+
+
+class JsonCodec:
+    """The fmt 3 codec of one key: the error reply, then the shape's tables."""
+
+    __slots__ = ("_bare_ok", "_read", "_record", "_write", "key")
+
+    def __init__(self, key: Key, wire_format: WireFormat) -> None:
+        shape = shape_of(key.operation)
+        assert shape is not None
+        self.key = key
+        self._read = READERS[shape]
+        self._write = WRITERS[shape]
+        # SPEC D6: the live service has been seen to answer a bare OK to the OK operations.
+        self._bare_ok = wire_format.bare_ok and shape is OK
+        self._record: Callable[[JsonCodec, dict[str, Any]], Sender]
+        if key.operators:
+            self._record = _operators_record
+        elif key.all:
+            self._record = _status_record
+        else:
+            self._record = _plain_record
+
+    def decode_utf8(self, raw: bytes) -> Reply | None:
+        """Decode a UTF-8 body without making a str of it, or ``None`` for the text path.
+
+        orjson reads UTF-8 directly; any doubt (invalid JSON, a shape error, a colon that might
+        hide a duplicate member, a minus sign) returns ``None`` and :meth:`decode` then decides,
+        with positions.
+        """
+        return self._decode_utf8(raw, "mixed")
+
+    def _decode_utf8(self, raw: bytes, mode: Mode) -> Reply | None:
+        if self._bare_ok and raw in (b"OK", b"OK\n", b"OK\r\n"):
+            return Ok()
+        try:
+            value = orjson.loads(raw)
+            reply, members = self._reply(value, mode)
+        except (orjson.JSONDecodeError, _Shape, Declined):
+            return None
+        if raw.count(b":") != members or b"-" in raw:
+            return None
+        return reply
+
+    def fast(self, text: str) -> Reply | None:
+        """The fast reader alone: the reply, or ``None`` where the checked reader must decide."""
+        return self._decode_utf8(text.encode("utf-8"), "fast")
+
+    def decode(self, text: str) -> Reply:
+        return self._decode(text, "mixed")
+
+    def checked(self, text: str) -> Reply:
+        """The checked reader alone: every valid body, and the error of every other one."""
+        return self._decode(text, "checked")
+
+    def _decode(self, text: str, mode: Mode) -> Reply:
+        if self._bare_ok and text in ("OK", "OK\n", "OK\r\n"):
+            return Ok()
+        value = _loads(text)
+        try:
+            reply, members = self._reply(value, mode)
+        except _Shape as shape:
+            raise DecodeFailure(shape.reason, _locate(text, shape.record, shape.member)) from None
+        # SPEC D6: orjson keeps the last of duplicate members silently. Every member has one
+        # colon after its name; if the body has no other colon, nothing can have been dropped.
+        if text.count(":") != members:
+            duplicate = _first_duplicate(text)
+            if duplicate is not None:
+                name, pos = duplicate
+                raise DecodeFailure(f"the member {shown(name)} appears twice in one object", pos)
+        if "-" in text:
+            for match in _SIGN.finditer(text):
+                if match.group() == "-":
+                    raise DecodeFailure(
+                        "a number with a sign is not an unsigned integer (SPEC D9)", match.start()
+                    )
+        return reply
+
+    def _reply(self, value: Any, mode: Mode) -> tuple[Reply, int]:
+        if type(value) is dict and "error" in value:
+            return _read_error(value)
+        return self._read(self, value, mode)
+
+    def _write_record(self, i: int, sender: Sender) -> str:
+        key = self.key
+        members = [f'"sender": {_dumps(sender.name, f"senders[{i}].name", key)}']
+        if sender.operators is None:
+            if key.all:
+                members.append(f'"status": {int(sender.status)}')  # type: ignore[arg-type]
+            members.append(f'"id": {sender.id}')
+        else:
+            # SPEC §3: in the operators=1 form every value is a string, the id included.
+            if key.all:
+                members.append(f'"status": "{int(sender.status)}"')  # type: ignore[arg-type]
+            for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS_JSON):
+                where = f"senders[{i}].operators[{shown(name)}]"
+                text = _dumps(value, where, key) if isinstance(value, str) else f'"{int(value)}"'
+                members.append(f"{_dumps(name, where, key)}: {text}")
+            members.append(f'"id": "{sender.id}"')
+        return "{\n" + ",\n".join(members) + "\n}"
+
+    def encode(self, reply: Reply) -> str:
+        if isinstance(reply, ErrorReply):
+            return _write_error(self, reply)
+        return self._write(self, reply)
+
+
+def _dumps(value: str | None, where: str, key: Key) -> str:
+    if value is not None and _PLAIN_STRING.fullmatch(value):
+        return f'"{value}"'  # what orjson writes for a string with nothing to escape
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except orjson.JSONEncodeError as exc:
+        raise EncodeError(f"{where} cannot be written as JSON: {exc}", key=key) from None
+
+
+__all__ = ["READERS", "WRITERS", "codec"]
+
+
+def codec(key: Key, wire_format: WireFormat) -> JsonCodec:
+    """The fmt 3 codec of ``key``."""
+    return JsonCodec(key, wire_format)
+
+
+FORMATS[3].check_tables(READERS, WRITERS)

@@ -1,0 +1,388 @@
+"""fmt 0 and fmt 1: one line format in two dialects (SPEC §2-§5, D1, D5-D8).
+
+Strategy: both fmts write one record per line with the numeric fields at the end of the line, so
+a name may hold the separators (SPEC D8); they differ only in spelling: a ``name = `` prefix and
+``, id = `` / ``, status = `` separators against bare commas, ``ERROR = N (text)`` against
+``0,-N``, ``ID = I`` against ``I``. A :class:`Dialect` holds that spelling, and the readers and
+writers here are written once for both. Each dialect's Lark grammar (``grammars/fmt0.lark``,
+``grammars/fmt1.lark``) is the definition and the checked reader: it decodes any valid body and
+says precisely what is wrong with any other. The fast reader takes a well-formed body with
+``rpartition`` and ``startswith``, returns exactly the grammar's model or declines (``None``),
+and the grammar then decides; ``tests/test_fast_paths.py`` holds the two to that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+from smsc_wire._checks import added_id_of, check_text, error_of, senders_of, success_of
+from smsc_wire._codes import STATUS_TEXT, sender_status
+from smsc_wire._errors import DecodeFailure, line_at
+from smsc_wire._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    Reply,
+    Sender,
+    SenderAdded,
+    SenderList,
+    new_sender,
+)
+from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from smsc_wire._values import parse_uint, uint_text
+
+from .grammar import GrammarParser, found_at
+
+if TYPE_CHECKING:
+    from lark import Token
+
+    from smsc_wire._key import Key
+
+    from . import WireFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How one line fmt spells its replies; the rest of this module is shared."""
+
+    grammar: str
+    """The grammar file, e.g. ``fmt0.lark``."""
+    name_prefix: str
+    """What a record line starts with before the name (``name = `` or nothing)."""
+    id_sep: str
+    """What precedes the id at the end of a record line."""
+    status_sep: str
+    """What precedes the status, before the id, under ``all=1``."""
+    added_prefix: str
+    """What precedes the id of the ``add`` reply."""
+    error_prefix: str
+    """What an error reply starts with."""
+    read_error: Callable[[str], ErrorReply | None]
+    """The error reply of one well-formed line, or ``None`` for the grammar to decide."""
+    write_error: Callable[[int, str | None], str]
+    """The error reply's line from its (checked) code and description."""
+    error_from_tokens: Callable[[list[Token]], ErrorReply]
+    """The grammar's ``error_reply`` rule: the reply from its tokens."""
+    terminals: Mapping[str, str]
+    """How the dialect's own terminals are named in messages (shared ones are added here)."""
+    fast_operators: Callable[[list[str], bool], SenderList | None] | None = None
+    """The fast reader of ``operators=1`` lines, where the dialect has them."""
+    write_operators: Callable[[int, Sender, Key], str] | None = None
+    """The writer of one ``operators=1`` line, where the dialect has them."""
+    operator_fields: Callable[[list[Token]], Operators] | None = None
+    """The grammar's operator field tokens as an ``Operators`` mapping, where it has them."""
+    parser: GrammarParser = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fixed = f"{self.id_sep}<id>"
+        status_fixed = f"{self.status_sep}<status>{fixed}"
+        terminals = {
+            "NAME_BEFORE_ID": f"a sender name followed by '{fixed}' at the end of the line",
+            "NAME_BEFORE_STATUS": f"a sender name followed by '{status_fixed}' at the end "
+            "of the line",
+            "UINT": "an unsigned integer",
+            "_NL": "a line ending",
+            **self.terminals,
+        }
+        starts = [*_LIST_STARTS.values(), "added", "ok"]
+        if self.fast_operators is None:
+            starts = [s for s in starts if "operators" not in s]
+        parser = GrammarParser(
+            self.grammar, starts, lambda: _Build(self), terminals, self._diagnose
+        )
+        object.__setattr__(self, "parser", parser)
+
+    def _diagnose(self, text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | None:
+        """Say what is wrong with a line whose sender name terminal did not match, and where."""
+        if "NAME_BEFORE_FIELD" in expected:
+            return bad_character(text, pos) or DecodeFailure("a sender name is empty", pos)
+        if not expected & {"NAME_BEFORE_ID", "NAME_BEFORE_STATUS"}:
+            return None
+        return self._trailing_fields(text, pos, with_status="NAME_BEFORE_STATUS" in expected)
+
+    def _trailing_fields(self, text: str, pos: int, *, with_status: bool) -> DecodeFailure:
+        """What is wrong with a record whose numeric fields are found from the end of the line
+        (SPEC D8): a character no name may hold, the missing or malformed id, the missing or
+        malformed status, or else an empty name."""
+        fixed = f"{self.status_sep}<status>" if with_status else ""
+        fixed += f"{self.id_sep}<id>"
+        bad = bad_character(text, pos)
+        if bad is not None:
+            return bad
+        _, end = line_at(text, pos)
+        id_at = text.rfind(self.id_sep, pos, end)
+        if id_at == -1:
+            return DecodeFailure(f"expected '{fixed}' at the end of the line", end)
+        failure = _digits(text, id_at + len(self.id_sep), end, "the id")
+        if failure is None and with_status:
+            status_at = text.rfind(self.status_sep, pos, id_at)
+            if status_at == -1:
+                return DecodeFailure(f"expected '{fixed}' at the end of the line", id_at)
+            failure = _digits(text, status_at + len(self.status_sep), id_at, "the status")
+        return failure or DecodeFailure("a sender name is empty", pos)
+
+
+_LIST_STARTS: Final = {
+    (False, False): "get_plain",
+    (True, False): "get_status",
+    (False, True): "get_operators",
+    (True, True): "get_status_operators",
+}
+
+
+def bad_character(text: str, start: int) -> DecodeFailure | None:
+    """A failure for the first character from ``start`` to the line's end that no name may hold."""
+    end = text.find("\n", start)
+    for index in range(start, len(text) if end == -1 else end):
+        char = text[index]
+        if char == "\x00":
+            return DecodeFailure("a NUL character is not allowed", index)
+        if char == "\r" and index + 1 != end:
+            return DecodeFailure("a lone CR is not a line ending", index)
+        if "\ud800" <= char <= "\udfff":
+            return DecodeFailure("a lone surrogate is not a character", index)
+    return None
+
+
+def _digits(text: str, start: int, end: int, what: str) -> DecodeFailure | None:
+    stop = start
+    while stop < end and "0" <= text[stop] <= "9":
+        stop += 1
+    if stop == start or stop != end:
+        return DecodeFailure(f"expected {what} (digits), found {found_at(text, stop)}", stop)
+    return None
+
+
+def text_lines(text: str) -> list[str] | None:
+    """The lines of a body for a fast reader, or ``None`` if it holds what needs the grammar.
+
+    CRLF becomes LF, and one trailing line ending is dropped (SPEC D6); a lone CR or a NUL makes
+    the body the grammar's to reject (with a position). Lone surrogates never reach a codec.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if "\x00" in text:
+        return None
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def one_line(text: str) -> str | None:
+    """The single line of a body for a fast reader (SPEC D6: one trailing line ending)."""
+    lines = text_lines(text)
+    return lines[0] if lines is not None and len(lines) == 1 else None
+
+
+# --- the grammar's rule callbacks ---------------------------------------------------------------
+
+
+def _uint(token: Token, what: str) -> int:
+    return parse_uint(token, token.start_pos, what)
+
+
+class _Build:
+    """Rule callbacks of a dialect's grammar: each returns the model of the rule just parsed."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+
+    def get_plain(self, items: list[Sender | ErrorReply]) -> SenderList | ErrorReply:
+        if items and isinstance(items[0], ErrorReply):
+            return items[0]
+        return SenderList(items)  # type: ignore[arg-type]
+
+    get_status = get_operators = get_status_operators = get_plain
+
+    def added(self, items: list[Token | ErrorReply]) -> SenderAdded | ErrorReply:
+        item = items[0]
+        if isinstance(item, ErrorReply):
+            return item
+        return SenderAdded(_uint(item, "id"))
+
+    def ok(self, items: list[ErrorReply]) -> Ok | ErrorReply:
+        return items[0] if items else Ok()
+
+    def error_reply(self, items: list[Token]) -> ErrorReply:
+        return self._dialect.error_from_tokens(items)
+
+    def plain(self, items: list[Token]) -> Sender:
+        name, id_ = items
+        return Sender(str(name), _uint(id_, "id"))
+
+    def status(self, items: list[Token]) -> Sender:
+        name, status, id_ = items
+        return Sender(str(name), _uint(id_, "id"), sender_status(_uint(status, "status")))
+
+    def operators(self, items: list[Token]) -> Sender:
+        fields = self._operator_fields(items[1:-1])
+        return Sender(str(items[0]), _uint(items[-1], "id"), None, fields)
+
+    def status_operators(self, items: list[Token]) -> Sender:
+        status = sender_status(_uint(items[1], "status"))
+        fields = self._operator_fields(items[2:-1])
+        return Sender(str(items[0]), _uint(items[-1], "id"), status, fields)
+
+    def _operator_fields(self, tokens: list[Token]) -> Operators:
+        make = self._dialect.operator_fields
+        assert make is not None, "only a dialect with operator fields has these rules"
+        return make(tokens)
+
+
+# --- readers: the fast one per shape, and the grammar ------------------------------------------
+
+
+def _read_list(codec: LineCodec, text: str) -> SenderList | None:
+    lines = text_lines(text)
+    if lines is None:
+        return None
+    dialect, key = codec.dialect, codec.key
+    if key.operators:
+        assert dialect.fast_operators is not None
+        return dialect.fast_operators(lines, key.all)
+    prefix, id_sep, status_sep = dialect.name_prefix, dialect.id_sep, dialect.status_sep
+    skip = len(prefix)
+    all_ = key.all
+    status_text = STATUS_TEXT
+    senders: list[Sender] = []
+    append = senders.append
+    for line in lines:
+        if skip and not line.startswith(prefix):
+            return None
+        head, found, id_raw = line.rpartition(id_sep)
+        id_ = uint_text(id_raw)
+        if not found or id_ is None:
+            return None
+        status = None
+        if all_:
+            head, found, status_raw = head.rpartition(status_sep)
+            status = status_text.get(status_raw)
+            if status is None:
+                number = uint_text(status_raw)
+                if not found or number is None:
+                    return None
+                status = sender_status(number)
+        if len(head) <= skip:
+            return None
+        append(new_sender(head[skip:], id_, status, None))
+    return SenderList(senders)
+
+
+def _read_added(codec: LineCodec, text: str) -> SenderAdded | None:
+    line = one_line(text)
+    prefix = codec.dialect.added_prefix
+    if line is None or not line.startswith(prefix):
+        return None
+    number = uint_text(line[len(prefix) :])
+    return None if number is None else SenderAdded(number)
+
+
+def _read_ok(codec: LineCodec, text: str) -> Ok | None:
+    return Ok() if one_line(text) == "OK" else None
+
+
+@dataclass(frozen=True, slots=True)
+class LineReader:
+    """The fast reader of a shape and the grammar rule that reads it checked."""
+
+    fast: Callable[[LineCodec, str], Reply | None]
+    start: Callable[[Key], str]
+
+
+READERS: Final[Mapping[ReplyShape, LineReader]] = {
+    SENDER_LIST: LineReader(_read_list, lambda key: _LIST_STARTS[key.all, key.operators]),
+    SENDER_ADDED: LineReader(_read_added, lambda key: "added"),
+    OK: LineReader(_read_ok, lambda key: "ok"),
+}
+"""The reader of each reply shape (the error reply is read first, under every key)."""
+
+
+# --- writers ------------------------------------------------------------------------------------
+
+
+def _write_list(codec: LineCodec, reply: Reply) -> str:
+    dialect, key = codec.dialect, codec.key
+    senders = senders_of(reply, key)
+    if key.operators:
+        write = dialect.write_operators
+        assert write is not None
+        return "\n".join(write(i, sender, key) for i, sender in enumerate(senders))
+    prefix, id_sep, status_sep = dialect.name_prefix, dialect.id_sep, dialect.status_sep
+    if key.all:
+        return "\n".join(
+            f"{prefix}{s.name}{status_sep}{int(s.status)}{id_sep}{s.id}"  # type: ignore[arg-type]
+            for s in senders
+        )
+    return "\n".join(f"{prefix}{s.name}{id_sep}{s.id}" for s in senders)
+
+
+def _write_added(codec: LineCodec, reply: Reply) -> str:
+    return f"{codec.dialect.added_prefix}{added_id_of(reply, codec.key)}"
+
+
+def _write_ok(codec: LineCodec, reply: Reply) -> str:
+    success_of(reply, codec.key, OK)
+    return "OK"
+
+
+WRITERS: Final[Mapping[ReplyShape, Callable[[LineCodec, Reply], str]]] = {
+    SENDER_LIST: _write_list,
+    SENDER_ADDED: _write_added,
+    OK: _write_ok,
+}
+"""The writer of each reply shape (the error reply is written by the dialect)."""
+
+
+class LineCodec:
+    """The codec of one key of a line fmt: the dialect's error reply, then the shape's tables."""
+
+    __slots__ = ("_fast", "_start", "_write", "dialect", "key", "wire_format")
+
+    def __init__(self, key: Key, dialect: Dialect, wire_format: WireFormat) -> None:
+        shape = shape_of(key.operation)
+        assert shape is not None
+        self.key = key
+        self.dialect = dialect
+        self.wire_format = wire_format
+        reader = READERS[shape]
+        self._fast = reader.fast
+        self._start = reader.start(key)
+        self._write = WRITERS[shape]
+
+    def decode(self, text: str) -> Reply:
+        reply = self.fast(text)
+        if reply is None:
+            reply = self.checked(text)
+        return reply
+
+    def fast(self, text: str) -> Reply | None:
+        """The reply read without the grammar, or ``None`` if the grammar must decide."""
+        dialect = self.dialect
+        if text.startswith(dialect.error_prefix):
+            # An error reply, or (fmt 1) a sender whose name starts so: SPEC D3 reads the error
+            # reply first.
+            line = one_line(text)
+            error = None if line is None else dialect.read_error(line)
+            if error is not None:
+                return error
+        return self._fast(self, text)
+
+    def checked(self, text: str) -> Reply:
+        """The reply read by the grammar, which explains any body it refuses."""
+        reply: Reply = self.dialect.parser.parse(text, self._start)
+        return reply
+
+    def encode(self, reply: Reply) -> str:
+        if isinstance(reply, ErrorReply):
+            code, description = error_of(
+                reply, self.key, description=self.wire_format.error_description
+            )
+            if description is not None:
+                check_text(description, "description", self.key, allow_empty=True)
+            return self.dialect.write_error(code, description)
+        return self._write(self, reply)
