@@ -39,8 +39,14 @@ if str(ROOT) not in sys.path:
 
 import smsc_wire as sw  # noqa: E402
 
-# Entry points that decode and encode never run: the command line, and strategies (hypothesis).
-_NOT_LIBRARY: Final = frozenset({"smsc_wire.__main__", "smsc_wire._cli", "smsc_wire.strategies"})
+# Entry points that decode and encode never run: the command line, strategies (hypothesis), the
+# sandbox server (its extra's dependencies); prefixes of module names.
+_NOT_LIBRARY: Final = (
+    "smsc_wire.__main__",
+    "smsc_wire._tools.cli",
+    "smsc_wire.strategies",
+    "smsc_wire.sandbox",
+)
 
 
 def import_library() -> None:
@@ -50,7 +56,7 @@ def import_library() -> None:
     uninstrumented (the registry would import it lazily, outside ``instrument_imports``).
     """
     for module in pkgutil.walk_packages(sw.__path__, "smsc_wire."):
-        if module.name not in _NOT_LIBRARY:
+        if not module.name.startswith(_NOT_LIBRARY):
             importlib.import_module(module.name)
 
 

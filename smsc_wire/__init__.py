@@ -36,7 +36,7 @@ from ._models import (
 )
 from ._registry import Codec, Registry, registry
 from ._shapes import ReplyShape, register_operation, shape_of
-from ._sniff import sniff
+from ._tools.sniff import sniff
 from ._values import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
 
 __version__ = "0.2.0"

@@ -1,5 +1,5 @@
 """``python -m smsc_wire``: the same as the ``smsc-wire`` console script."""
 
-from ._cli import main
+from smsc_wire._tools.cli import main
 
 raise SystemExit(main())

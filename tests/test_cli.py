@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 import smsc_wire as sw
-from smsc_wire import _cli
-from smsc_wire._cli import main
+from smsc_wire._tools import cli as _cli
+from smsc_wire._tools.cli import main
 
 CAPTURES = Path(__file__).parent.parent / "examples" / "captures"
 KEY_FIELDS = {"fmt", "operation", "all", "operators"}

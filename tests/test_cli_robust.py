@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 import smsc_wire as sw
-from smsc_wire import _cli
-from smsc_wire._cli import main
+from smsc_wire._tools import cli as _cli
+from smsc_wire._tools.cli import main
 
 ROOT = Path(__file__).parent.parent
 CAPTURES = ROOT / "examples" / "captures"
@@ -441,7 +441,7 @@ def test_a_worker_that_dies_ends_the_run_with_one_line(tmp_path: Path) -> None:
     # The workers are forked from this process, so they run the patched judge.
     script = (
         "import os, sys\n"
-        "from smsc_wire import _cli\n"
+        "from smsc_wire._tools import cli as _cli\n"
         "real = _cli.judge\n"
         "def judge(path, *args):\n"
         "    if path.endswith('b.txt'):\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import smsc_wire as sw
-from smsc_wire._cli import main
-from smsc_wire._fixtures import DESCRIPTIONS, corpus
+from smsc_wire._tools.cli import main
+from smsc_wire._tools.fixtures import DESCRIPTIONS, corpus
 
 
 def tree(root: Path) -> dict[str, bytes]:

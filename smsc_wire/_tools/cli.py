@@ -37,19 +37,19 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, NoReturn, TextIO
 
-from ._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
-from ._errors import (
+from smsc_wire._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
+from smsc_wire._errors import (
     EncodeError,
     InputTooLargeError,
     UnsupportedCharsetError,
     UnsupportedKeyError,
     WireFormatError,
 )
-from ._errors import locate as _locate
-from ._key import Key, Operation
-from ._models import ErrorReply
-from ._registry import registry
-from ._sniff import is_canonical, matches, text_of
+from smsc_wire._errors import locate as _locate
+from smsc_wire._key import Key, Operation
+from smsc_wire._models import ErrorReply
+from smsc_wire._registry import registry
+from smsc_wire._tools.sniff import is_canonical, matches, text_of
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -895,7 +895,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_fixtures(args: argparse.Namespace) -> int:
-    from ._fixtures import write
+    from smsc_wire._tools.fixtures import write
 
     prog = args.prog
     if not args.outdir:
@@ -954,7 +954,7 @@ _EXIT_STATUS: Final = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``smsc-wire``."""
-    from . import __version__
+    from smsc_wire import __version__
 
     parser = _Parser(
         prog=PROG,

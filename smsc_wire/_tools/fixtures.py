@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from ._api import decode, encode
-from ._codes import ErrorCode, OperatorStatus, SenderStatus
-from ._formats import FORMATS
-from ._models import (
+from smsc_wire._api import decode, encode
+from smsc_wire._codes import ErrorCode, OperatorStatus, SenderStatus
+from smsc_wire._formats import FORMATS
+from smsc_wire._models import (
     ErrorReply,
     Ok,
     Operators,
@@ -32,14 +32,14 @@ from ._models import (
     SenderAdded,
     SenderList,
 )
-from ._registry import registry
-from ._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
-from ._values import MAX_UINT, OPERATOR_FIELDS
+from smsc_wire._registry import registry
+from smsc_wire._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from smsc_wire._values import MAX_UINT, OPERATOR_FIELDS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ._key import Key
+    from smsc_wire._key import Key
 
 
 # SPEC §2: the texts seen from the live server. Codes 4, 10 and 11 have none on record; their

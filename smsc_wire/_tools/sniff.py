@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
-from ._errors import EncodeError, WireFormatError
-from ._models import ErrorReply, SenderList
-from ._registry import registry
+from smsc_wire._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
+from smsc_wire._errors import EncodeError, WireFormatError
+from smsc_wire._models import ErrorReply, SenderList
+from smsc_wire._registry import registry
 
 if TYPE_CHECKING:
-    from ._key import Key
-    from ._models import Reply
+    from smsc_wire._key import Key
+    from smsc_wire._models import Reply
 
 
 Rank: TypeAlias = tuple[int, int, int, int, tuple[int | str | bool, ...]]
