@@ -136,24 +136,20 @@ class RawPair:
     value: str | bytes
     quoted: bool
 
-    def name_bytes(self, encoding: str = "utf-8") -> bytes:
+    def name_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
         """The name's bytes; ``encoding`` writes the characters of a ``str`` piece."""
-        return _unquote(self.name, encoding) if self.quoted else _raw(self.name, encoding)
+        return _bytes(self.name, self.quoted, encoding, errors)
 
-    def value_bytes(self, encoding: str = "utf-8") -> bytes:
+    def value_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
         """The value's bytes; ``encoding`` writes the characters of a ``str`` piece."""
-        return _unquote(self.value, encoding) if self.quoted else _raw(self.value, encoding)
+        return _bytes(self.value, self.quoted, encoding, errors)
 
 
-def _raw(piece: str | bytes, encoding: str) -> bytes:
-    return piece.encode(encoding) if isinstance(piece, str) else piece
-
-
-def _unquote(piece: str | bytes, encoding: str) -> bytes:
+def _bytes(piece: str | bytes, quoted: bool, encoding: str, errors: str) -> bytes:
+    data = piece.encode(encoding, errors) if isinstance(piece, str) else piece
     # SPEC D13: `+` is a space (form encoding, which PHP applies to query strings as well); a `%`
     # not followed by two hex digits stays as it is, as the server reads it.
-    data = piece.encode(encoding) if isinstance(piece, str) else piece
-    return unquote_to_bytes(data.replace(b"+", b" "))
+    return unquote_to_bytes(data.replace(b"+", b" ")) if quoted else data
 
 
 def split_query(query: str | bytes) -> list[RawPair]:
@@ -461,8 +457,20 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[list[RawPair], File
     return pairs, document
 
 
+class _RawHeaders(email.policy.Compat32):
+    """The compat32 policy, but header values come back as read: ``Compat32`` turns a value with
+    bytes outside ASCII into a ``Header`` whose text replaces them with U+FFFD, which would lose
+    the bytes of a name or file name written in the request's charset."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return value
+
+
+_POLICY: Final = _RawHeaders()
+
+
 def _parse_message(body: bytes, content_type: str) -> email.message.Message:
-    parser = email.parser.BytesParser(policy=email.policy.compat32)
+    parser = email.parser.BytesParser(policy=_POLICY)
     head = b"Content-Type: " + content_type.encode("ascii") + b"\r\n\r\n"
     probe = parser.parsebytes(head, headersonly=True)
     boundary = probe.get_boundary()

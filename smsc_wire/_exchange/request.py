@@ -743,16 +743,16 @@ def _parse(raw: list[RawPair], part: FilePart | None) -> Request:
 
 def _charset_of(raw: list[RawPair]) -> str | None:
     # The charset parameter is found before anything is decoded: its name and value are ASCII
-    # in every charset a request may use.
+    # in every charset a request may use (a lone surrogate of a str URL is simply not ASCII).
     found: str | None = None
     for pair in raw:
-        if pair.name_bytes() != b"charset":
+        if pair.name_bytes(errors="surrogatepass") != b"charset":
             continue
         if found is not None:
             raise RequestError(
                 "'charset' is given twice: one value per parameter (SPEC D13)", parameter="charset"
             )
-        value = pair.value_bytes()
+        value = pair.value_bytes(errors="surrogatepass")
         if not value.isascii():
             raise RequestError(
                 f"unknown charset {shown(value.decode('utf-8', 'replace'), 40)}: a charset name "
