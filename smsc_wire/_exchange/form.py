@@ -182,7 +182,7 @@ def too_many(count: int) -> RequestError:
     )
 
 
-def query_of(url: str | bytes) -> str | bytes:
+def query_of(url: str | bytes | bytearray | memoryview) -> str | bytes:
     """The query string of a full URL, a path with a query, or a bare query string.
 
     A ``?`` starts the query and a ``#`` ends it; a URL or path without ``?`` has an empty

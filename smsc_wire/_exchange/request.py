@@ -173,9 +173,15 @@ class Request(Generic[R_co]):
                 "no operation: a request needs one of get=1, add=1, chg=1, send_code=1, "
                 "check_code=1 or del=1 (SPEC D13)"
             )
-        encoding = request_codec(DEFAULT_CHARSET if charset is None else charset)
-        wire = tuple((_encode(name, name, encoding), _encode(name, value, encoding, value=True))
-                     for name, value in pairs)  # fmt: skip
+        label = DEFAULT_CHARSET if charset is None else charset
+        encoding = request_codec(label)
+        wire = tuple(
+            (
+                _encode(name, name, encoding, label),
+                _encode(name, value, encoding, label, value=True),
+            )
+            for name, value in pairs
+        )
         query = "&".join(f"{quote(n)}={quote(v)}" for n, v in wire)
         if len(query) > MAX_SIZE:
             raise RequestError(
@@ -183,8 +189,9 @@ class Request(Generic[R_co]):
                 f"{MAX_SIZE} that from_url and from_form read (SPEC D11)"
             )
         if document is not None:
-            _check_multipart(wire, document, encoding)
-            size = sum(map(len, multipart_chunks(wire, _file_part(document, encoding), b"-" * 42)))
+            _check_multipart(wire, document, encoding, label)
+            part = _file_part(document, encoding, label)
+            size = sum(map(len, multipart_chunks(wire, part, b"-" * 42)))
             if size > MAX_SIZE:
                 raise RequestError(
                     f"the request would be {size} bytes written out, over the limit of "
@@ -301,8 +308,8 @@ class Request(Generic[R_co]):
             return Form(self._query.encode("ascii"), URLENCODED)
         encoding = request_codec(self.charset)
         if self.document is None:
-            _check_multipart(self._wire, None, encoding)
-        part = None if self.document is None else _file_part(self.document, encoding)
+            _check_multipart(self._wire, None, encoding, self.charset)
+        part = None if self.document is None else _file_part(self.document, encoding, self.charset)
         contents = [value for _, value in self._wire]
         if part is not None:
             contents.append(part.content)
@@ -363,7 +370,9 @@ class Request(Generic[R_co]):
     # --- parsers --------------------------------------------------------------------------------
 
     @classmethod
-    def from_url(cls, url: str | bytes) -> Request[SenderList | SenderAdded | Ok]:
+    def from_url(
+        cls, url: str | bytes | bytearray | memoryview
+    ) -> Request[SenderList | SenderAdded | Ok]:
         """The request a URL, a path with a query, or a bare query string makes (SPEC D13).
 
         Values are percent-decoded (``+`` is a space) and decoded with the request's own
@@ -386,7 +395,7 @@ class Request(Generic[R_co]):
         body: bytes | bytearray | memoryview | str,
         content_type: str,
         *,
-        url: str | bytes | None = None,
+        url: str | bytes | bytearray | memoryview | None = None,
     ) -> Request[SenderList | SenderAdded | Ok]:
         """The request a POST body makes: ``application/x-www-form-urlencoded`` or
         ``multipart/form-data`` (with the document), as :meth:`form` writes or a client sends.
@@ -631,8 +640,9 @@ def _digits(name: str, value: str) -> int:
     return int(significant or "0")
 
 
-def _encode(name: str, text: str, encoding: str, *, value: bool = False) -> bytes:
-    """``text`` (the name, or the ``value`` of parameter ``name``) in the request's charset."""
+def _encode(name: str, text: str, encoding: str, label: str, *, value: bool = False) -> bytes:
+    """``text`` (the name, or the ``value`` of parameter ``name``) in the request's charset
+    (the codec ``encoding``; ``label`` is the charset as the request names it, for messages)."""
     what = f"the value of {named(name)}" if value else f"the name {named(name)}"
     try:
         data = text.encode(encoding)
@@ -642,25 +652,25 @@ def _encode(name: str, text: str, encoding: str, *, value: bool = False) -> byte
         else:
             where = f" ({shown(text[exc.start : exc.end], 10)} at position {exc.start})"
         raise RequestError(
-            f"{what} cannot be written in {encoding}{where}: the request's charset cannot carry "
+            f"{what} cannot be written in {label}{where}: the request's charset cannot carry "
             "it (SPEC D13)",
             parameter=name,
         ) from None
     except Exception:  # a codec failing in a way of its own
-        raise RequestError(f"{what} cannot be written in {encoding}", parameter=name) from None
+        raise RequestError(f"{what} cannot be written in {label}", parameter=name) from None
     try:
         back = data.decode(encoding)
     except Exception:  # a codec that cannot read what it wrote
         back = None
     if back != text:
         raise RequestError(
-            f"{what} does not read back unchanged in {encoding} (SPEC D13)", parameter=name
+            f"{what} does not read back unchanged in {label} (SPEC D13)", parameter=name
         )
     return data
 
 
 def _check_multipart(
-    wire: Sequence[tuple[bytes, bytes]], document: Document | None, encoding: str
+    wire: Sequence[tuple[bytes, bytes]], document: Document | None, encoding: str, label: str
 ) -> None:
     names = {name for name, _ in wire}
     for name, _ in wire:
@@ -672,7 +682,7 @@ def _check_multipart(
                 parameter=text,
             )
     if document is not None:
-        part = _file_part(document, encoding)
+        part = _file_part(document, encoding, label)
         if part.field in names:
             raise RequestError(
                 f"{named(document.field)} is given twice: as a parameter and as the document's "
@@ -681,15 +691,15 @@ def _check_multipart(
             )
 
 
-def _file_part(document: Document, encoding: str) -> FilePart:
+def _file_part(document: Document, encoding: str, label: str) -> FilePart:
     # Names and file names are written in the request's charset, as browsers write them in
     # the form's; the server reads header bytes as they are.
-    field_bytes = _encode(document.field, document.field, encoding)
-    filename = _encode(document.field, document.filename, encoding, value=True)
+    field_bytes = _encode(document.field, document.field, encoding, label)
+    filename = _encode(document.field, document.filename, encoding, label, value=True)
     for data, what in ((field_bytes, "field name"), (filename, "file name")):
         if not header_safe(data):
             raise RequestError(
-                f"the document's {what} cannot be written in a multipart header in {encoding}",
+                f"the document's {what} cannot be written in a multipart header in {label}",
                 parameter=document.field,
             )
     return FilePart(field_bytes, filename, document.content_type, document.content)
@@ -728,15 +738,16 @@ def _bytes_of(body: object) -> bytes:
 def _parse(raw: list[RawPair], part: FilePart | None) -> Request:
     """Decode raw parameters with the request's own charset (SPEC D13), then check them."""
     charset = _charset_of(raw)
-    encoding = request_codec(DEFAULT_CHARSET if charset is None else charset)
+    label = DEFAULT_CHARSET if charset is None else charset
+    encoding = request_codec(label)
     pairs: list[tuple[str, str]] = []
     for pair in raw:
-        name = _decoded_name(pair, encoding)
-        pairs.append((name, _decoded_value(pair, name, encoding)))
+        name = _decoded_name(pair, encoding, label)
+        pairs.append((name, _decoded_value(pair, name, encoding, label)))
     document = None
     if part is not None:
-        field_name = _text(part.field, encoding, "the name of the document's part", None)
-        filename = _text(part.filename, encoding, "the document's file name", field_name)
+        field_name = _text(part.field, encoding, label, "the name of the document's part", None)
+        filename = _text(part.filename, encoding, label, "the document's file name", field_name)
         document = Document(filename, part.content, part.content_type, field=field_name)
     return Request._make(pairs, document)
 
@@ -763,32 +774,32 @@ def _charset_of(raw: list[RawPair]) -> str | None:
     return found
 
 
-def _decoded_name(pair: RawPair, encoding: str) -> str:
+def _decoded_name(pair: RawPair, encoding: str, label: str) -> str:
     try:
         data = pair.name_bytes(encoding)
     except UnicodeError:
         text = str(pair.name)
         raise RequestError(
-            f"the name {named(text)} holds a character {encoding} cannot carry: percent-encode "
+            f"the name {named(text)} holds a character {label} cannot carry: percent-encode "
             "it (SPEC D13)",
             parameter=text,
         ) from None
-    return _text(data, encoding, "a parameter name", None)
+    return _text(data, encoding, label, "a parameter name", None)
 
 
-def _decoded_value(pair: RawPair, name: str, encoding: str) -> str:
+def _decoded_value(pair: RawPair, name: str, encoding: str, label: str) -> str:
     try:
         data = pair.value_bytes(encoding)
     except UnicodeError:
         raise RequestError(
-            f"the value of {named(name)} holds a character {encoding} cannot carry: "
+            f"the value of {named(name)} holds a character {label} cannot carry: "
             "percent-encode it (SPEC D13)",
             parameter=name,
         ) from None
-    return _text(data, encoding, f"the value of {named(name)}", name)
+    return _text(data, encoding, label, f"the value of {named(name)}", name)
 
 
-def _text(data: bytes, encoding: str, what: str, name: str | None) -> str:
+def _text(data: bytes, encoding: str, label: str, what: str, name: str | None) -> str:
     """``data`` decoded as the server reads it; a failure is a RequestError naming ``name``."""
     parameter = name if name is not None else data.decode(encoding, "backslashreplace")
     try:
@@ -799,15 +810,13 @@ def _text(data: bytes, encoding: str, what: str, name: str | None) -> str:
         else:
             where = f" (byte {data[exc.start : exc.start + 1].hex()} at offset {exc.start})"
         raise RequestError(
-            f"{what} is not valid {encoding}{where} (SPEC D13)", parameter=parameter
+            f"{what} is not valid {label}{where} (SPEC D13)", parameter=parameter
         ) from None
     except Exception:  # a codec failing in a way of its own
-        raise RequestError(
-            f"{what} is not valid {encoding} (SPEC D13)", parameter=parameter
-        ) from None
+        raise RequestError(f"{what} is not valid {label} (SPEC D13)", parameter=parameter) from None
     if _SURROGATE.search(text):
         raise RequestError(
-            f"{what} decodes to a lone surrogate in {encoding} (SPEC D13)", parameter=parameter
+            f"{what} decodes to a lone surrogate in {label} (SPEC D13)", parameter=parameter
         )
     return text
 
