@@ -21,6 +21,17 @@ from ._errors import (
     UnsupportedKeyError,
     WireFormatError,
 )
+from ._exchange import (
+    MAX_DOCUMENT_SIZE,
+    MAX_REQUEST_SIZE,
+    OPERATOR_FLAGS,
+    REGISTRATION_FIELDS,
+    Document,
+    Form,
+    Request,
+    RequestError,
+)
+from ._exchange.har import Capture, HarError, HarLog, judge_capture, judge_har, read_har
 from ._formats import FORMATS as wire_formats
 from ._formats import WireFormat
 from ._key import Key, Operation
@@ -37,30 +48,46 @@ from ._models import (
 from ._registry import Codec, Registry, registry
 from ._shapes import ReplyShape, register_operation, shape_of
 from ._tools.sniff import sniff
+from ._tools.verdicts import Difference, KeySource, Kind, Problem, Verdict, judge
 from ._values import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
 
 __version__ = "0.2.0"
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
+    "MAX_DOCUMENT_SIZE",
+    "MAX_REQUEST_SIZE",
     "MAX_UINT",
     "OPERATOR_FIELDS",
     "OPERATOR_FIELDS_JSON",
+    "OPERATOR_FLAGS",
+    "REGISTRATION_FIELDS",
+    "Capture",
     "Codec",
     "DecodeFailure",
+    "Difference",
+    "Document",
     "EncodeError",
     "ErrorCode",
     "ErrorReply",
+    "Form",
+    "HarError",
+    "HarLog",
     "InputTooLargeError",
     "Key",
+    "KeySource",
+    "Kind",
     "Ok",
     "Operation",
     "OperatorStatus",
     "OperatorValue",
     "Operators",
+    "Problem",
     "Registry",
     "Reply",
     "ReplyShape",
+    "Request",
+    "RequestError",
     "Sender",
     "SenderAdded",
     "SenderList",
@@ -69,11 +96,16 @@ __all__ = [
     "SmscWireError",
     "UnsupportedCharsetError",
     "UnsupportedKeyError",
+    "Verdict",
     "WireFormat",
     "WireFormatError",
     "decode",
     "encode",
     "encode_bytes",
+    "judge",
+    "judge_capture",
+    "judge_har",
+    "read_har",
     "register_operation",
     "registry",
     "shape_of",

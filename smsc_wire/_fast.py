@@ -2,9 +2,10 @@
 
 Strategy: every format has one checked reader, which accepts every valid body and explains every
 invalid one, and may have a fast reader for the common case, which returns exactly the checked
-reader's model or declines (raises :class:`Declined`, or returns ``None``) and never mutates its
-input. ``tests/test_fast_paths.py`` holds the two to that for every key. The tables here convert
-the common operator codes with one dict look-up and keep anything unusual for the checked path.
+reader's model, or declines (raises :class:`Declined`, or returns ``None``), or rejects a body it
+knows is invalid (raises :class:`Rejected`, without saying why), and never mutates its input.
+``tests/test_fast_paths.py`` holds the two to that for every key. The tables here convert the
+common operator codes with one dict look-up and keep anything unusual for the checked path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from ._values import LINE_BREAK, MAX_UINT, NUMBER_LIKE, uint_text
 
 class Declined(Exception):
     """Raised in a fast reader for a value it leaves to the checked reader, which explains it."""
+
+
+class Rejected(Exception):
+    """Raised by a fast reader for a body the checked reader certainly refuses.
+
+    ``decode`` then runs the checked reader for the explanation; :func:`smsc_wire.sniff` skips
+    the key without one. ``tests/test_fast_paths.py`` holds every fast reader to it: whatever it
+    rejects, the checked reader refuses.
+    """
 
 
 class _OperatorValues(dict[object, OperatorValue]):

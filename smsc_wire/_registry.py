@@ -107,6 +107,8 @@ class Registry(Mapping[Key, Codec]):
         self._builtin: dict[Key, WireFormat] | None = None
         self._ordered: list[Key] | None = None
         self._lock = threading.Lock()
+        self.version = 0
+        """Counts the registrations: a cache of what the registry holds keys on it."""
 
     def _keys(self) -> dict[Key, WireFormat]:
         builtin = self._builtin
@@ -137,6 +139,7 @@ class Registry(Mapping[Key, Codec]):
                 raise ValueError(f"{key}: a codec is already registered (pass replace=True)")
             self._codecs[key] = codec
             self._ordered = None
+            self.version += 1
 
     def __getitem__(self, key: Key) -> Codec:
         try:
@@ -158,6 +161,16 @@ class Registry(Mapping[Key, Codec]):
             keys = set(self._keys()) | set(self._codecs)
             ordered = self._ordered = sorted(keys, key=lambda k: k.sort_key)
         return ordered
+
+    def is_builtin(self, key: Key) -> bool:
+        """Whether ``key``'s codec is the library's own (not registered or replaced by others)."""
+        codec = self._codecs.get(key)
+        wire_format = self._keys().get(key)
+        if wire_format is None:
+            return False
+        return codec is None or type(codec).__module__.startswith(
+            wire_format.module.rpartition(".")[0]
+        )
 
     def __iter__(self) -> Iterator[Key]:
         return iter(self._all())

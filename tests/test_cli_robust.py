@@ -21,6 +21,7 @@ import pytest
 
 import smsc_wire as sw
 from smsc_wire._tools import cli as _cli
+from smsc_wire._tools import files
 from smsc_wire._tools.cli import main
 
 ROOT = Path(__file__).parent.parent
@@ -99,7 +100,7 @@ def test_undecodable_byte_after_the_first_line_is_invalid_and_the_batch_goes_on(
         f"{tmp_path / 'a.txt'}: invalid [nearest: fmt=0 get all=0 operators=0]: line 2, column 8: "
         "valid under no key; the nearest key says: byte c1 at offset 24 is not valid utf-8"
     )
-    assert ok == f"{tmp_path / 'b.txt'}: canonical [fmt=0 chg]"
+    assert ok == f"{tmp_path / 'b.txt'}: canonical [fmt=0: OK, valid under every OK operation]"
     assert summary == "2 files: 1 canonical, 0 valid, 1 invalid"
     status, out, _ = run(capsys, "validate", "--json", str(tmp_path / "a.txt"))
     (result,) = [json.loads(line) for line in out.splitlines()]
@@ -169,7 +170,7 @@ def test_fifo_inside_a_directory_is_reported(fifo: Path) -> None:
     no_traceback(done)
     assert done.returncode == 2
     assert lines(done.stdout) == [
-        f"{fifo.parent / 'ok.txt'}: canonical [fmt=0 chg]",
+        f"{fifo.parent / 'ok.txt'}: canonical [fmt=0: OK, valid under every OK operation]",
         f"{fifo}: unreadable: not a regular file (a FIFO)",
         "2 files: 1 canonical, 0 valid, 0 invalid, 1 unreadable",
     ]
@@ -199,8 +200,8 @@ def test_a_fifo_swapped_in_after_the_stat_is_not_read(
         return real_stat(regular if path == str(fifo) else path, *args, **kwargs)
 
     monkeypatch.setattr(os, "stat", stat)
-    with pytest.raises(_cli._Unreadable, match=r"^not a regular file \(a FIFO\)$"):
-        _cli._load(str(fifo), LIMIT)
+    with pytest.raises(files.Unreadable, match=r"^not a regular file \(a FIFO\)$"):
+        files.load(str(fifo), LIMIT)
 
 
 # --- 16: the size is checked before reading, and reading is capped ------------------------------
@@ -289,7 +290,7 @@ def test_a_file_that_grows_after_the_stat_is_read_up_to_the_limit_only(
 
     monkeypatch.setattr(os, "read", read)
     with pytest.raises(sw.InputTooLargeError) as caught:
-        _cli._load(str(path), 10)
+        files.load(str(path), 10)
     assert str(caught.value) == "input of 11 bytes or more is over the limit of 10 (max_size)"
     assert sum(reads) <= 11
 
@@ -331,9 +332,9 @@ def test_unreadable_subdirectory_is_reported(
     status, out, err = run(capsys, "validate", str(tmp_path))
     assert status == 2
     assert out.splitlines() == [
-        f"{tmp_path / 'a.txt'}: canonical [fmt=0 chg]",
+        f"{tmp_path / 'a.txt'}: canonical [fmt=0: OK, valid under every OK operation]",
         f"{tmp_path / 'locked'}: unreadable: Permission denied",
-        f"{tmp_path / 'z.txt'}: canonical [fmt=0 chg]",
+        f"{tmp_path / 'z.txt'}: canonical [fmt=0: OK, valid under every OK operation]",
         "3 files: 2 canonical, 0 valid, 0 invalid, 1 unreadable",
     ]
     assert err == "smsc-wire validate: error: 1 path could not be read\n"
@@ -354,8 +355,8 @@ def test_broken_links_are_reported_hidden_files_and_links_to_folders_skipped(
     assert status == 2
     assert out.splitlines() == [
         f"{tmp_path / 'd' / 'broken'}: unreadable: broken symbolic link",
-        f"{tmp_path / 'd' / 'link.txt'}: canonical [fmt=0 chg]",
-        f"{tmp_path / 'd' / 'ok.txt'}: canonical [fmt=0 chg]",
+        f"{tmp_path / 'd' / 'link.txt'}: canonical [fmt=0: OK, valid under every OK operation]",
+        f"{tmp_path / 'd' / 'ok.txt'}: canonical [fmt=0: OK, valid under every OK operation]",
         f"{tmp_path / 'd' / 'broken'}: unreadable: broken symbolic link",
         "4 files: 2 canonical, 0 valid, 0 invalid, 2 unreadable",
     ]
@@ -407,7 +408,7 @@ def test_an_internal_error_costs_one_file_and_one_line(
     (tmp_path / "c.txt").write_bytes(b"name = A, id = x")
     real = _cli.judge
 
-    def judge(path: str, *args: Any) -> dict[str, Any]:
+    def judge(path: str, *args: Any) -> sw.Verdict:
         if path.endswith("b.txt"):
             raise UnicodeError("boom\nsecond line")
         return real(path, *args)
@@ -422,7 +423,7 @@ def test_an_internal_error_costs_one_file_and_one_line(
         status, out, err = run(capsys, "validate", "--jobs", jobs, str(tmp_path))
         assert status == 2  # not 1: the run went wrong, whatever the files say
         assert out.splitlines() == [
-            f"{tmp_path / 'a.txt'}: canonical [fmt=0 chg]",
+            f"{tmp_path / 'a.txt'}: canonical [fmt=0: OK, valid under every OK operation]",
             f"{b}: internal error: UnicodeError: boom second line",
             f"{tmp_path / 'c.txt'}: invalid [nearest: fmt=0 get all=0 operators=0]: line 1, "
             "column 16: valid under no key; the nearest key says: expected the id (digits), "
@@ -546,7 +547,7 @@ def test_a_strict_ascii_stdout_gets_escapes(odd_names: Path) -> None:
         f"{odd_names / 'bad.txt'}: invalid [nearest: fmt=0 get all=0 operators=0]: line 1, "
         "column 17: valid under no key; the nearest key says: expected the id (digits), found "
         "'x': 'name = \\u0401\\u043b, id = x'",
-        f"{odd_names}/\\xff.txt: canonical [fmt=0 chg]",
+        f"{odd_names}/\\xff.txt: canonical [fmt=0: OK, valid under every OK operation]",
         "2 files: 1 canonical, 0 valid, 1 invalid",
     ]
     done = cli("validate", "--json", str(odd_names), env=env)
@@ -566,7 +567,10 @@ def test_a_c_locale_writes_the_name_s_own_bytes(odd_names: Path) -> None:
     done = cli("validate", str(odd_names), env={"LC_ALL": "C", "PYTHONIOENCODING": ""})
     no_traceback(done)
     assert done.returncode == 1
-    assert bytes(odd_names) + b"/\xff.txt: canonical [fmt=0 chg]\n" in done.stdout
+    assert (
+        bytes(odd_names) + b"/\xff.txt: canonical [fmt=0: OK, valid under every OK operation]\n"
+        in done.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,3 +106,56 @@ def test_sniff_finds_the_key_of_every_canonical_reply(data: st.DataObject) -> No
     # The key it came from is canonical, so the first key is canonical too.
     best = found[0]
     assert sw.encode(sw.decode(text, best), best) == text
+
+
+# --- sniffing by shape finds exactly what decoding under every key finds (issue 12) -------------
+
+
+def _brute_force(body: bytes | str) -> list[tuple[sw.Key, sw.Reply, bool]]:
+    """The keys a body is valid under, by decoding it under every key: what sniff must find."""
+    found = []
+    for key in sw.registry:
+        try:
+            reply = sw.decode(body, key)
+        except sw.WireFormatError:
+            continue
+        try:
+            canonical = sw.encode(reply, key) == (body if isinstance(body, str) else body.decode())
+        except sw.EncodeError:
+            canonical = False
+        found.append((key, reply, canonical))
+    return found
+
+
+def _sniffed(body: bytes | str) -> list[tuple[sw.Key, sw.Reply, bool]]:
+    from smsc_wire._tools.sniff import matches
+
+    return [(m.key, m.reply, m.canonical) for m in matches(body)]
+
+
+_FRAGMENTS = [
+    "OK", "ERROR = 3 (x)", "0,-5", "name = A, id = 1", "name = A, status = 1, id = 2", "A,1",
+    "A,1,2", "ID = 7", "7", "\n", "\r\n", "<list>", "</list>", '<sender id="1">A</sender>',
+    '<sender status="1" id="1">A</sender>', "<result>OK</result>", "<error>x</error>",
+    "<error_code>1</error_code>", "<result>", "</result>", "<sender>", "<id>1</id>", "</sender>",
+    '[{"sender": "A", "id": 1}]', '{"sender": 1}', '{"result": "OK"}',
+    '{"error": "x", "error_code": 1}', '"status": 1', ", mega_step = 2", "", " ", "[]", "{}",
+]  # fmt: skip
+
+
+@given(data=st.data())
+def test_sniff_finds_what_every_key_finds(data: st.DataObject) -> None:
+    key = data.draw(keys())
+    body = sw.encode(data.draw(replies(key)), key)
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(body)))
+        body = body[:at] + data.draw(st.sampled_from(_FRAGMENTS)) + body[at:]
+    for raw in (body, body.encode("utf-8")):
+        expected = sorted(_brute_force(raw), key=lambda item: item[0].sort_key)
+        assert sorted(_sniffed(raw), key=lambda item: item[0].sort_key) == expected
+
+
+@given(body=st.lists(st.sampled_from(_FRAGMENTS), max_size=4).map("".join))
+def test_sniff_finds_what_every_key_finds_on_assembled_bodies(body: str) -> None:
+    expected = sorted(_brute_force(body), key=lambda item: item[0].sort_key)
+    assert sorted(_sniffed(body), key=lambda item: item[0].sort_key) == expected

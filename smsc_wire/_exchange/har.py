@@ -25,7 +25,7 @@ from smsc_wire._api import codec_name
 from smsc_wire._errors import SmscWireError, shown
 from smsc_wire._exchange.errors import MASK, RequestError
 from smsc_wire._exchange.request import Request
-from smsc_wire._tools.verdicts import Kind, KeySource, Problem, Verdict, judge
+from smsc_wire._tools.verdicts import KeySource, Kind, Problem, Verdict, judge
 
 MAX_HAR_SIZE: Final = 256 * 1024 * 1024
 """The largest HAR file read (bytes): a capture holds many bodies of up to 16 MiB each."""
@@ -125,7 +125,8 @@ def _capture(index: int, entry: object) -> Capture | None:
     url = request.get("url") if isinstance(request, dict) else None
     if not isinstance(url, str) or not _is_senders(url):
         return None
-    assert isinstance(request, dict) and isinstance(entry, dict)
+    assert isinstance(request, dict)
+    assert isinstance(entry, dict)
     method = request.get("method")
     method = method if isinstance(method, str) else "?"
     parsed, request_error = _request(url, method, request)
@@ -163,23 +164,28 @@ def _is_senders(url: str) -> bool:
     return path.endswith("/senders.php")
 
 
-def _request(url: str, method: str, request: Mapping[str, Any]) -> tuple[Request | None, str | None]:
+def _request(
+    url: str, method: str, request: Mapping[str, Any]
+) -> tuple[Request | None, str | None]:
     post = request.get("postData")
     try:
         if method.upper() == "POST" and isinstance(post, dict):
-            mime = post.get("mimeType") if isinstance(post.get("mimeType"), str) else ""
+            mime = post.get("mimeType")
+            mime = mime if isinstance(mime, str) else ""
             text = post.get("text")
             if isinstance(text, str) and mime.split(";")[0].strip().lower() in _FORM:
                 return Request.from_form(_raw_text(text), mime, url=url), None
             params = post.get("params")
             if isinstance(params, list) and params:
                 body = "&".join(
-                    f"{p.get('name', '')}={p.get('value', '')}" for p in params if isinstance(p, dict)
+                    f"{p.get('name', '')}={p.get('value', '')}"
+                    for p in params
+                    if isinstance(p, dict)
                 )
                 return Request.from_form(body, _FORM[0], url=url), None
         return Request.from_url(url), None
     except RequestError as exc:
-        return None, exc.reason if hasattr(exc, "reason") else str(exc)
+        return None, exc.reason
 
 
 def _raw_text(text: str) -> bytes:
@@ -197,11 +203,13 @@ def _raw_text(text: str) -> bytes:
 def _reencoded(text: str, charset: str) -> tuple[bytes | None, str | None]:
     try:
         return text.encode(codec_name(charset)), None
-    except UnicodeError as exc:
+    except UnicodeEncodeError as exc:
         return None, (
             f"the capture's text cannot be written in {charset}, the request's charset "
-            f"({shown(text[exc.start : exc.end], 20)} at character {exc.start})"  # type: ignore[attr-defined]
+            f"({shown(text[exc.start : exc.end], 20)} at character {exc.start})"
         )
+    except UnicodeError as exc:  # a codec failing in a way of its own
+        return None, f"the capture's text cannot be written in {charset}: {shown(str(exc), 60)}"
 
 
 def _header(message: Mapping[str, Any], name: str) -> str | None:

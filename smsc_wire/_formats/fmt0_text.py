@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 from smsc_wire._checks import ordered_operators
 from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
-from smsc_wire._fast import OPERATOR_VALUES, Declined
+from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
 from smsc_wire._models import ErrorReply, Operators, OperatorValue, Sender, SenderList, new_sender
 from smsc_wire._values import (
     FIELD_START,
@@ -77,7 +77,7 @@ def _fast_operators(lines: list[str], all_: bool) -> SenderList | None:
     senders: list[Sender] = []
     for line in lines:
         if not line.startswith("name = "):
-            return None
+            raise Rejected
         sender = _fast_operators_line(line, all_)
         if sender is None:
             return None
@@ -88,19 +88,22 @@ def _fast_operators(lines: list[str], all_: bool) -> SenderList | None:
 def _fast_operators_line(line: str, all_: bool) -> Sender | None:
     parts = _FIELD_SPLIT.split(line)
     # parts: "name = <name>", then field name and value pairs; the last pair must be the id.
+    # No value holds a field boundary (SPEC D8), so a line whose last field is not a digit id,
+    # or (all=1) whose first is not a digit status, or that names a field twice or a reserved
+    # one, is refused by the grammar too: rejected here.
     if len(parts) < 3 or parts[-2] != "id" or len(parts[0]) <= 7:
-        return None
-    id_ = uint_text(parts[-1])
+        raise Rejected
+    id_ = _digits(parts[-1])
     if id_ is None:
         return None
     first = 1
     status = None
     if all_:
         if len(parts) < 5 or parts[1] != "status":
-            return None
+            raise Rejected
         status = STATUS_TEXT.get(parts[2])
         if status is None:
-            number = uint_text(parts[2])
+            number = _digits(parts[2])
             if number is None:
                 return None
             status = sender_status(number)
@@ -114,8 +117,17 @@ def _fast_operators_line(line: str, all_: bool) -> Sender | None:
     except Declined:
         return None
     if len(fields) != len(names) or not RESERVED_FIELDS.isdisjoint(fields):
-        return None
+        raise Rejected
     return new_sender(parts[0][7:], id_, status, Operators._adopt(fields))
+
+
+def _digits(raw: str) -> int | None:
+    """``raw`` as an id or status for the fast reader: ``None`` for a long number (the grammar
+    checks its range), :class:`Rejected` for no number at all."""
+    number = uint_text(raw)
+    if number is None and not (raw.isascii() and raw.isdigit()):
+        raise Rejected
+    return number
 
 
 def _write_operators(i: int, sender: Sender, key: Key) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
 from smsc_wire._codes import error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
-from smsc_wire._fast import Declined, operators_from_wire
+from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
     ErrorReply,
     Ok,
@@ -151,17 +151,24 @@ def _line_start(text: str, line: int) -> int:
 
 
 def _clean_root(raw: bytes) -> etree._Element | None:
-    """The root of a UTF-8 body if it parses and has no DOCTYPE or top-level extras, else None."""
+    """The root of a UTF-8 body if it parses and has no DOCTYPE or top-level extras.
+
+    Raises :class:`Rejected` for a body that is not well-formed, has a DOCTYPE or something
+    besides the root element (each an error under every key, SPEC D6, D11); ``None`` where a
+    namespace declaration may be present, which the text path looks for.
+    """
     from lxml import etree
 
-    if doctype_at(raw) is not None or b"xmlns" in raw:
-        return None  # the text path refuses both, with a position
+    if doctype_at(raw) is not None:
+        raise Rejected
+    if b"xmlns" in raw:
+        return None
     try:
         root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError:
-        return None
+        raise Rejected from None
     if root.getprevious() is not None or root.getnext() is not None:
-        return None
+        raise Rejected
     return root
 
 
@@ -371,6 +378,15 @@ def _expect_root(text: str, root: etree._Element, tag: str) -> None:
         )
 
 
+def _fast_number(raw: str) -> int | None:
+    """An id or status for the fast reader: ``None`` for a long number (the checked reader checks
+    its range), :class:`Rejected` for anything but ASCII digits."""
+    number = uint_text(raw)
+    if number is None and not (raw.isascii() and raw.isdigit()):
+        raise Rejected
+    return number
+
+
 def _fast_leaf(node: etree._Element, tag: str) -> str | None:
     """The text of an element ``tag`` with no attributes, children or text after it."""
     if node.tag != tag or len(node) or len(node.attrib) or not _blank(node.tail):
@@ -394,13 +410,13 @@ def _fast_error(root: etree._Element) -> ErrorReply | None:
 
 def _fast_list(codec: XmlCodec, root: etree._Element) -> SenderList | None:
     if root.tag != "list" or len(root.attrib) or not _blank(root.text):
-        return None
+        raise Rejected
     senders: list[Sender] = []
     append = senders.append
     sender = codec._fast_sender
     for node in root:
         if node.tag != "sender" or len(node) or not _blank(node.tail):
-            return None
+            raise Rejected
         record = sender(node)
         if record is None:
             return None
@@ -425,9 +441,11 @@ def _checked_list(codec: XmlCodec, text: str, root: etree._Element) -> SenderLis
 
 def _fast_added(codec: XmlCodec, root: etree._Element) -> SenderAdded | None:
     if root.tag != "sender" or len(root) != 1 or len(root.attrib) or not _blank(root.text):
-        return None
+        raise Rejected
     value = _fast_leaf(root[0], "id")
-    number = None if value is None else uint_text(value)
+    if value is None:
+        raise Rejected
+    number = _fast_number(value)
     return None if number is None else SenderAdded(number)
 
 
@@ -444,7 +462,7 @@ def _checked_added(codec: XmlCodec, text: str, root: etree._Element) -> SenderAd
 
 def _fast_ok(codec: XmlCodec, root: etree._Element) -> Ok | None:
     if root.tag != "result" or len(root) or len(root.attrib) or root.text != "OK":
-        return None
+        raise Rejected
     return Ok()
 
 
@@ -533,7 +551,8 @@ class XmlCodec:
         return None if root is None else self._fast_root(root)
 
     def fast(self, text: str) -> Reply | None:
-        """The fast reader alone: the reply, or ``None`` where the checked reader must decide."""
+        """The fast reader alone: the reply, or ``None`` where the checked reader must decide;
+        :class:`Rejected` for a body the checked reader certainly refuses."""
         return self.decode_utf8(text.encode("utf-8"))
 
     def _fast_root(self, root: etree._Element) -> Reply | None:
@@ -553,7 +572,12 @@ class XmlCodec:
             return Ok()
         root = _parse(text)
         namespaces = "xmlns" in text
-        reply = self._fast_root(root) if fast and not namespaces else None
+        reply = None
+        if fast and not namespaces:
+            try:
+                reply = self._fast_root(root)
+            except Rejected:
+                reply = None  # the checked reader explains
         if reply is None:
             if root.tag == "result" and len(root):
                 reply = _error(text, root)
@@ -566,35 +590,39 @@ class XmlCodec:
         return reply
 
     def _fast_sender(self, node: etree._Element) -> Sender | None:
+        # Rejected: what the checked reader refuses under this key (an empty name or one with a
+        # line break, a missing or non-digit id or status, an attribute the key does not have).
         name = node.text
         if not name or "\n" in name or "\r" in name:
-            return None
+            raise Rejected
         attrib = node.attrib
         if len(attrib) > 32:
             return None  # see _attributes
         fields: dict[str, str] = dict(attrib.items())
-        id_ = uint_text(fields.pop("id", ""))
+        id_ = _fast_number(fields.pop("id", ""))
         status = None
         if self.key.all:
-            number = uint_text(fields.pop("status", ""))
+            number = _fast_number(fields.pop("status", ""))
             if number is None:
                 return None
             status = sender_status(number)
         if id_ is None:
             return None
         if not self.key.operators:
-            return None if fields else new_sender(name, id_, status, None)
+            if fields:
+                raise Rejected
+            return new_sender(name, id_, status, None)
         if "name" in fields or "sender" in fields or "status" in fields:
-            return None
+            raise Rejected
         try:
             operators = operators_from_wire(fields)
         except Declined:
             return None
         joined = " " + " ".join(fields)
         if "{" in joined:
-            return None  # a namespaced name: the checked path refuses it
+            raise Rejected  # a namespaced name
         if (" x" in joined or " X" in joined) and any(n[:3].lower() == "xml" for n in fields):
-            return None  # xml* is no operator field: the checked path refuses it (SPEC D4)
+            raise Rejected  # xml* is no operator field (SPEC D4)
         return new_sender(name, id_, status, operators)
 
     def _sender(self, text: str, node: etree._Element, *, locate: bool) -> Sender:

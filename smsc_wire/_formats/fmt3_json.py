@@ -22,7 +22,7 @@ import orjson
 from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
 from smsc_wire._codes import SENDER_STATUS, STATUS_TEXT, error_code, operator_status, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
-from smsc_wire._fast import Declined, operators_from_wire
+from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
     ErrorReply,
     Ok,
@@ -444,7 +444,8 @@ class JsonCodec:
 
         orjson reads UTF-8 directly; any doubt (invalid JSON, a shape error, a colon that might
         hide a duplicate member, a minus sign) returns ``None`` and :meth:`decode` then decides,
-        with positions.
+        with positions; a body that is not JSON, or not of the key's shape, raises
+        :class:`Rejected`.
         """
         return self._decode_utf8(raw, "mixed")
 
@@ -454,14 +455,19 @@ class JsonCodec:
         try:
             value = orjson.loads(raw)
             reply, members = self._reply(value, mode)
-        except (orjson.JSONDecodeError, _Shape, Declined):
+        except Declined:
             return None
+        except (orjson.JSONDecodeError, _Shape):
+            # Not JSON, or a shape the checked reader refuses just the same (it reads the same
+            # value): rejected, and decode's text path says what is wrong and where.
+            raise Rejected from None
         if raw.count(b":") != members or b"-" in raw:
             return None
         return reply
 
     def fast(self, text: str) -> Reply | None:
-        """The fast reader alone: the reply, or ``None`` where the checked reader must decide."""
+        """The fast reader alone: the reply, or ``None`` where the checked reader must decide;
+        :class:`Rejected` for a body the checked reader certainly refuses."""
         return self._decode_utf8(text.encode("utf-8"), "fast")
 
     def decode(self, text: str) -> Reply:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 from smsc_wire._checks import added_id_of, check_text, error_of, senders_of, success_of
 from smsc_wire._codes import STATUS_TEXT, sender_status
 from smsc_wire._errors import DecodeFailure, line_at
+from smsc_wire._fast import Rejected
 from smsc_wire._models import (
     ErrorReply,
     Ok,
@@ -238,9 +239,12 @@ class _Build:
 
 
 def _read_list(codec: LineCodec, text: str) -> SenderList | None:
+    # Each rejection below is of a line the grammar cannot read either: a record line starts
+    # with the prefix and ends with the separator and digits, found from the end (SPEC D8); a
+    # lone CR or NUL is in no valid body. Only numbers past 18 digits are left to the grammar.
     lines = text_lines(text)
     if lines is None:
-        return None
+        raise Rejected
     dialect, key = codec.dialect, codec.key
     if key.operators:
         assert dialect.fast_operators is not None
@@ -253,22 +257,26 @@ def _read_list(codec: LineCodec, text: str) -> SenderList | None:
     append = senders.append
     for line in lines:
         if skip and not line.startswith(prefix):
-            return None
+            raise Rejected
         head, found, id_raw = line.rpartition(id_sep)
         id_ = uint_text(id_raw)
-        if not found or id_ is None:
-            return None
+        if id_ is None:
+            if not found or not (id_raw.isascii() and id_raw.isdigit()):
+                raise Rejected
+            return None  # a long id: the grammar checks its range
         status = None
         if all_:
             head, found, status_raw = head.rpartition(status_sep)
             status = status_text.get(status_raw)
             if status is None:
                 number = uint_text(status_raw)
-                if not found or number is None:
+                if number is None:
+                    if not found or not (status_raw.isascii() and status_raw.isdigit()):
+                        raise Rejected
                     return None
                 status = sender_status(number)
         if len(head) <= skip:
-            return None
+            raise Rejected  # an empty name
         append(new_sender(head[skip:], id_, status, None))
     return SenderList(senders)
 
@@ -277,13 +285,20 @@ def _read_added(codec: LineCodec, text: str) -> SenderAdded | None:
     line = one_line(text)
     prefix = codec.dialect.added_prefix
     if line is None or not line.startswith(prefix):
+        raise Rejected
+    digits = line[len(prefix) :]
+    number = uint_text(digits)
+    if number is None:
+        if not (digits.isascii() and digits.isdigit()):
+            raise Rejected
         return None
-    number = uint_text(line[len(prefix) :])
-    return None if number is None else SenderAdded(number)
+    return SenderAdded(number)
 
 
 def _read_ok(codec: LineCodec, text: str) -> Ok | None:
-    return Ok() if one_line(text) == "OK" else None
+    if one_line(text) != "OK":
+        raise Rejected
+    return Ok()
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,13 +370,17 @@ class LineCodec:
         self._write = WRITERS[shape]
 
     def decode(self, text: str) -> Reply:
-        reply = self.fast(text)
+        try:
+            reply = self.fast(text)
+        except Rejected:
+            reply = None
         if reply is None:
             reply = self.checked(text)
         return reply
 
     def fast(self, text: str) -> Reply | None:
-        """The reply read without the grammar, or ``None`` if the grammar must decide."""
+        """The reply read without the grammar, or ``None`` if the grammar must decide; raises
+        :class:`Rejected` for a body the grammar certainly refuses."""
         dialect = self.dialect
         if text.startswith(dialect.error_prefix):
             # An error reply, or (fmt 1) a sender whose name starts so: SPEC D3 reads the error
@@ -370,6 +389,12 @@ class LineCodec:
             error = None if line is None else dialect.read_error(line)
             if error is not None:
                 return error
+            if dialect.name_prefix:
+                return None  # an unusual error reply: the grammar reads or explains it
+            code = "" if line is None else line[len(dialect.error_prefix) :]
+            if code.isascii() and code.isdigit():
+                return None  # an error code too long for the fast reader
+            # Otherwise a record whose name starts like an error reply (fmt 1: "0,-5,7").
         return self._fast(self, text)
 
     def checked(self, text: str) -> Reply:

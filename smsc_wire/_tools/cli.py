@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import errno
 import functools
+import hashlib
 import importlib
 import json
 import os
@@ -34,6 +35,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, NoReturn, TextIO
 
@@ -45,14 +47,19 @@ from smsc_wire._errors import (
     UnsupportedKeyError,
     WireFormatError,
 )
-from smsc_wire._errors import locate as _locate
+from smsc_wire._exchange.errors import RequestError
+from smsc_wire._exchange.request import Request
 from smsc_wire._key import Key, Operation
 from smsc_wire._models import ErrorReply
 from smsc_wire._registry import registry
-from smsc_wire._tools.sniff import is_canonical, matches, text_of
+from smsc_wire._tools import files, verdicts
+from smsc_wire._tools.sniff import matches, what_it_is
+from smsc_wire._tools.verdicts import KeySource, Kind, Problem, Verdict
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
+
+    from smsc_wire._tools.files import Entry
 
 PROG: Final = "smsc-wire"
 STDIN: Final = "-"
@@ -62,30 +69,17 @@ MAX_SIZE: Final = DEFAULT_MAX_SIZE
 """The size limit of every body the command line reads: decode's own (SPEC D11)."""
 _BAR_MIN_FILES: Final = 100
 """A progress bar is worth its noise only for a run that takes a noticeable time."""
-_SNIPPET: Final = 24
-_CHUNK: Final = 1 << 20
 _MESSAGE_MAX: Final = 300
 """An internal error's own message is cut here, so that the report stays one readable line."""
 _BUG: Final = "this is a bug in smsc_wire: please report it, with the file if you can"
-_OPEN_FLAGS: Final = (
-    os.O_RDONLY
-    # Should a FIFO replace the file between the stat and the open, the open must not block.
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
-_NOT_REGULAR: Final = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
 
 Result = dict[str, Any]
 KeyFields = tuple[int, str, bool, bool]
-Entry = tuple[str, str | None]
-"""A path to judge as given or found in a walk, and why it cannot be read (None: not known yet)."""
+Label = tuple[int, str, str]
+"""How a HAR entry is named: its index in ``log.entries``, method and URL (secrets as ***)."""
+MANIFEST: Final = "manifest.jsonl"
+"""The manifest ``fixtures`` writes: each file's key (SPEC D14's context for fixture folders)."""
+MAX_HAR_SIZE: Final = 256 * 1024 * 1024
 
 
 class Task(NamedTuple):
@@ -97,6 +91,12 @@ class Task(NamedTuple):
     """Standard input's body (the parent reads it), or None: read ``path``."""
     key: KeyFields | None
     charset: str
+    source: KeySource = KeySource.GIVEN
+    """Where the key came from: given, a request (``--url``) or the fixtures manifest."""
+    notes: tuple[str, ...] = ()
+    label: Label | None = None
+    sha256: str | None = None
+    """The digest the fixtures manifest recorded for the file."""
 
 
 class ExitError(Exception):
@@ -115,14 +115,6 @@ class _OutputError(Exception):
         self.reason = reason
         self.reader_left = reader_left
         self.prog = prog
-
-
-class _Unreadable(Exception):
-    """A path that names no readable regular file; ``reason`` says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class _Parser(argparse.ArgumentParser):
@@ -150,120 +142,17 @@ class _Parser(argparse.ArgumentParser):
 # --- judging one body ---------------------------------------------------------------------------
 
 
-def _offset_of(raw: bytes | str, text: str, pos: int, charset: str) -> int:
-    if isinstance(raw, str):
-        return pos
-    name = codec_name(charset)
-    return len(text[:pos].encode("utf-8" if name == "utf-8-sig" else name))
+def judge(path: str, raw: bytes | str, key: Key | None, charset: str = "utf-8") -> Verdict:
+    """The verdict on one body under ``key`` (sniffed when None); ``path`` is for the report."""
+    return verdicts.judge(raw, key=key, charset=charset)
 
 
-def _difference(raw: bytes | str, canonical: str, charset: str) -> Result:
-    text = text_of(raw, charset)
-    pos = next(
-        (i for i, (a, b) in enumerate(zip(text, canonical, strict=False)) if a != b),
-        min(len(text), len(canonical)),
-    )
-    line, column, _ = _locate(text, pos)
-    return {
-        "line": line,
-        "column": column,
-        "offset": _offset_of(raw, text, pos, charset),
-        "found": _snippet(text, pos),
-        "expected": _snippet(canonical, pos),
-    }
+class Outcome(NamedTuple):
+    """One file's (or capture entry's) verdict, with how the report names it; picklable."""
 
-
-def _snippet(text: str, pos: int) -> str:
-    part = text[pos : pos + _SNIPPET]
-    return part + "…" if len(text) > pos + _SNIPPET else part
-
-
-def _invalid(result: Result, exc: WireFormatError, prefix: str = "") -> Result:
-    result.update(
-        verdict="invalid",
-        error=prefix + exc.reason,
-        line=exc.line,
-        column=exc.column,
-        offset=exc.offset,
-        excerpt=exc.excerpt,
-    )
-    return result
-
-
-def judge(path: str, raw: bytes | str, key: Key | None, charset: str = "utf-8") -> Result:
-    """The verdict on one body as a JSON-ready dict (see ``smsc-wire validate --help``).
-
-    With ``key`` None the body is judged under the first key :func:`sniff` gives; a body valid
-    under no key is invalid, and is reported with the error of the key under which decoding got
-    furthest (``key_source`` is then ``"nearest"``).
-    """
-    result: Result = {"path": path, "verdict": None}
-    if key is None:
-        found, failures = matches(raw, charset=charset)
-        if not found:
-            key, exc = _nearest(raw, failures, charset)
-            result.update(key=key.as_dict(), key_source="nearest")
-            return _invalid(result, exc, "valid under no key; the nearest key says: ")
-        best = found[0]
-        key, reply = best.key, best.reply
-        result.update(key=key.as_dict(), key_source="sniffed")
-    else:
-        result.update(key=key.as_dict(), key_source="given")
-        try:
-            reply = decode(raw, key, charset=charset)
-        except WireFormatError as exc:
-            return _invalid(result, exc)
-    canonical, text = is_canonical(raw, reply, key, charset)
-    if canonical:
-        result["verdict"] = "canonical"
-    elif isinstance(text, EncodeError):
-        result.update(verdict="valid", difference={"reason": f"no canonical form: {text.reason}"})
-    else:
-        result.update(verdict="valid", difference=_difference(raw, text, charset))
-    return result
-
-
-def _nearest(
-    raw: bytes | str, failures: dict[Key, WireFormatError], charset: str
-) -> tuple[Key, WireFormatError]:
-    """The key under which decoding got furthest: its error names the likeliest mistake."""
-
-    def reach(exc: WireFormatError) -> int:
-        return -1 if exc.offset is None else exc.offset
-
-    far = max(reach(exc) for exc in failures.values())
-    tied = [key for key, exc in failures.items() if reach(exc) == far]
-    line = failures[tied[0]].line
-    if len(tied) > 1 and line is not None and line > 1 and far >= 0:
-        # In fmt 0 and 1 an all=0 name swallows a status (SPEC D8), so several keys fail at the
-        # same place; the lines before it tell them apart, ranked as sniff ranks keys. They
-        # precede every error, an undecodable byte's included, so they decode on their own.
-        try:
-            text = text_of(raw[:far], charset)
-        except UnicodeError:  # a codec that cannot decode a cut body: no tie-break
-            return tied[0], failures[tied[0]]
-        prefix = "\n".join(text.split("\n")[: line - 1]).rstrip("\r\n")
-        found, _ = matches(prefix)
-        ranked = [m.key for m in found if m.key in tied]
-        if ranked:
-            return ranked[0], failures[ranked[0]]
-    return tied[0], failures[tied[0]]
-
-
-def _unreadable(path: str, reason: str) -> Result:
-    return {"path": path, "verdict": "unreadable", "error": reason}
-
-
-def _internal(path: str, exc: BaseException) -> Result:
-    return {"path": path, "verdict": "error", "error": _describe(exc)}
-
-
-def _too_large(path: str, exc: InputTooLargeError, key: Key | None) -> Result:
-    """A body over the limit: invalid, judged unread (without a key unless one was given)."""
-    result: Result = {"path": path, "verdict": None, "key": None}
-    if key is not None:
-        result.update(key=key.as_dict(), key_source="given")
-    return _invalid(result, exc)
+    path: str
+    label: Label | None
+    verdict: Verdict
 
 
 def _describe(exc: BaseException) -> str:
@@ -276,7 +165,7 @@ def _describe(exc: BaseException) -> str:
     return text if len(text) <= _MESSAGE_MAX else text[: _MESSAGE_MAX - 1] + "…"
 
 
-def _judge_task(task: Task) -> Result:
+def _judge_task(task: Task) -> Outcome:
     """The verdict on one task.
 
     It never raises: under ``--jobs`` an exception escaping a worker would end the whole
@@ -286,134 +175,135 @@ def _judge_task(task: Task) -> Result:
     try:
         key = None if task.key is None else Key(*task.key)
         try:
-            raw = _load(task.path, MAX_SIZE) if task.data is None else task.data
-        except _Unreadable as exc:
-            return _unreadable(task.path, exc.reason)
+            raw = files.load(task.path, MAX_SIZE) if task.data is None else task.data
+        except files.Unreadable as exc:
+            return Outcome(task.path, task.label, verdicts.unreadable(exc.reason, key=key))
         except InputTooLargeError as exc:
-            return _too_large(task.path, exc, key)
-        return judge(task.path, raw, key, task.charset)
+            return Outcome(task.path, task.label, verdicts.too_large(exc, key))
+        if key is not None and task.source != KeySource.GIVEN:
+            verdict = verdicts.judge(
+                raw, key=key, charset=task.charset, key_source=task.source, notes=task.notes
+            )
+        else:
+            verdict = judge(task.path, raw, key, task.charset)
+        if task.sha256 is not None and hashlib.sha256(raw).hexdigest() != task.sha256:
+            note = "the file differs from the one the manifest recorded (sha256)"
+            verdict = replace(verdict, notes=(*verdict.notes, note))
+        return Outcome(task.path, task.label, verdict)
     except Exception as exc:
-        return _internal(task.path, exc)
+        return Outcome(task.path, task.label, verdicts.internal_error(_describe(exc)))
 
 
-def _human(result: Result) -> str:
-    path, verdict = result["path"], result["verdict"]
-    if verdict == "unreadable":
-        return f"{path}: unreadable: {result['error']}"
-    if verdict == "error":
-        return f"{path}: internal error: {result['error']}"
-    head = f"{path}: {verdict}"
-    if result.get("key") is not None:
-        nearest = "nearest: " if result.get("key_source") == "nearest" else ""
-        head += f" [{nearest}{Key(**result['key'])}]"
-    if verdict == "canonical":
-        return head
-    if verdict == "valid":
-        diff = result["difference"]
-        if "reason" in diff:
-            return f"{head}: {diff['reason']}"
-        expected = repr(diff["expected"]) if diff["expected"] else "the end of the text"
+def _where(outcome: Outcome) -> str:
+    """How the report names a file, or a capture entry by its index, method and URL."""
+    if outcome.label is None:
+        return outcome.path
+    index, method, url = outcome.label
+    return f"{outcome.path} #{index} {method} {url}"
+
+
+def _key_text(verdict: Verdict) -> str:
+    key = verdict.key
+    if key is None:
+        return ""
+    if verdict.key_source is KeySource.NEAREST:
+        return f" [nearest: {key}]"
+    if verdict.sniffed is not None:
+        return f" [fmt={key.fmt}: {verdict.sniffed}]"
+    if verdict.key_source in (KeySource.REQUEST, KeySource.MANIFEST):
+        return f" [{key}, from the {verdict.key_source.value}]"
+    return f" [{key}]"
+
+
+def _human(outcome: Outcome) -> str:
+    verdict = outcome.verdict
+    where = _where(outcome)
+    notes = "".join(f" (note: {note})" for note in verdict.notes)
+    problem = verdict.problem
+    if verdict.kind is Kind.UNREADABLE:
+        assert problem is not None
+        return f"{where}: unreadable: {problem.reason}{notes}"
+    if verdict.kind is Kind.ERROR:
+        assert problem is not None
+        return f"{where}: internal error: {problem.reason}"
+    head = f"{where}: {verdict.kind.value}{_key_text(verdict)}"
+    if verdict.kind is Kind.CANONICAL:
+        return head + notes
+    if verdict.kind is Kind.VALID:
+        if verdict.no_canonical_form is not None:
+            return f"{head}: no canonical form: {verdict.no_canonical_form}{notes}"
+        diff = verdict.difference
+        assert diff is not None
+        expected = repr(diff.expected) if diff.expected else "the end of the text"
         return (
-            f"{head}: differs from the canonical form at line {diff['line']}, column "
-            f"{diff['column']} (offset {diff['offset']}): found {diff['found']!r}, "
-            f"expected {expected}"
+            f"{head}: differs from the canonical form at line {diff.line}, column "
+            f"{diff.column} (offset {diff.offset}): found {diff.found!r}, "
+            f"expected {expected}{notes}"
         )
-    where = "" if result["line"] is None else f"line {result['line']}, column {result['column']}: "
-    excerpt = "" if result["excerpt"] is None else f": {result['excerpt']!r}"
-    return f"{head}: {where}{result['error']}{excerpt}"
+    assert problem is not None
+    position = "" if problem.line is None else f"line {problem.line}, column {problem.column}: "
+    excerpt = "" if problem.excerpt is None else f": {problem.excerpt!r}"
+    return f"{head}: {position}{problem.reason}{excerpt}{notes}"
+
+
+def _json(outcome: Outcome) -> Result:
+    """The verdict as the JSON object of ``validate --json``."""
+    verdict = outcome.verdict
+    result: Result = {"path": outcome.path}
+    if outcome.label is not None:
+        result.update(entry=outcome.label[0], method=outcome.label[1], url=outcome.label[2])
+    result["verdict"] = verdict.kind.value
+    problem = verdict.problem
+    if verdict.kind in (Kind.UNREADABLE, Kind.ERROR):
+        assert problem is not None
+        result["error"] = problem.reason
+        if verdict.key is not None:
+            result["key"] = verdict.key.as_dict()
+        if verdict.notes:
+            result["notes"] = list(verdict.notes)
+        return result
+    result["key"] = None if verdict.key is None else verdict.key.as_dict()
+    if verdict.key_source is not None:
+        result["key_source"] = verdict.key_source.value
+    if verdict.sniffed is not None:
+        result["sniffed"] = verdict.sniffed
+    if verdict.kind is Kind.VALID:
+        if verdict.no_canonical_form is not None:
+            result["difference"] = {"reason": f"no canonical form: {verdict.no_canonical_form}"}
+        else:
+            diff = verdict.difference
+            assert diff is not None
+            result["difference"] = {
+                "line": diff.line,
+                "column": diff.column,
+                "offset": diff.offset,
+                "found": diff.found,
+                "expected": diff.expected,
+            }
+    elif verdict.kind is Kind.INVALID:
+        assert problem is not None
+        result.update(
+            error=problem.reason,
+            line=problem.line,
+            column=problem.column,
+            offset=problem.offset,
+            excerpt=problem.excerpt,
+        )
+    if verdict.notes:
+        result["notes"] = list(verdict.notes)
+    return result
 
 
 # --- reading files, safely ----------------------------------------------------------------------
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def _not_regular(mode: int) -> _Unreadable:
-    kind = next((f" ({name})" for is_kind, name in _NOT_REGULAR if is_kind(mode)), "")
-    return _Unreadable(f"not a regular file{kind}")
-
-
-def _read_capped(read: Callable[[int], bytes], cap: int, first: int = _CHUNK) -> bytes:
-    """At most ``cap`` bytes from ``read``, asking for ``first`` bytes, then a chunk at a time.
-
-    Asking for the whole cap at once would allocate it up front, for every small file.
-    """
-    parts: list[bytes] = []
-    total = 0
-    size = max(first, 1)
-    while total < cap:
-        chunk = read(min(size, cap - total))
-        if not chunk:
-            break
-        parts.append(chunk)
-        total += len(chunk)
-        size = _CHUNK
-    return b"".join(parts)
-
-
-def _load(path: str, max_size: int) -> bytes:
-    """The bytes of the regular file ``path``.
-
-    Raises :class:`_Unreadable` for anything else (nothing else is opened, so a FIFO or a device
-    cannot block the run or stream endless bytes into it) and :class:`InputTooLargeError` for a
-    file over ``max_size``, found by its size before reading, or by reading ``max_size + 1``
-    bytes of a file that grew since.
-    """
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        if exc.errno == errno.ENOENT and os.path.islink(path):
-            raise _Unreadable("broken symbolic link") from None
-        raise _Unreadable(_reason(exc)) from None
-    except ValueError:  # a NUL in the name
-        raise _Unreadable("not a valid path") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise _not_regular(info.st_mode)
-    if info.st_size > max_size:
-        raise InputTooLargeError(info.st_size, max_size, unit="bytes")
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        raise _Unreadable(_reason(exc)) from None
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):  # replaced since the stat: judge what was opened
-            raise _not_regular(opened.st_mode)
-        data = _read_capped(functools.partial(os.read, fd), max_size + 1, opened.st_size + 1)
-    except OSError as exc:
-        raise _Unreadable(_reason(exc)) from None
-    finally:
-        os.close(fd)
-    if len(data) > max_size:
-        raise InputTooLargeError(len(data), max_size, unit="bytes or more")
-    return data
-
-
-def _read_stdin(max_size: int) -> bytes:
-    """Standard input's bytes, read with the same cap as a file's (a pipe has no size to stat)."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        raise _Unreadable("standard input is closed")
-    try:
-        data = _read_capped(buffer.read, max_size + 1)
-    except OSError as exc:
-        raise _Unreadable(_reason(exc)) from None
-    except ValueError as exc:  # a closed stream
-        raise _Unreadable(str(exc)) from None
-    if len(data) > max_size:
-        raise InputTooLargeError(len(data), max_size, unit="bytes or more")
-    return data
-
-
-def _stdin_body(entries: Iterable[Entry]) -> bytes | _Unreadable | InputTooLargeError | None:
+def _stdin_body(entries: Iterable[Entry]) -> bytes | files.Unreadable | InputTooLargeError | None:
     """Standard input's body if ``-`` is among the paths (read once, however often named)."""
     if all(path != STDIN for path, _ in entries):
         return None
     try:
-        return _read_stdin(MAX_SIZE)
-    except (_Unreadable, InputTooLargeError) as exc:
+        return files.read_stdin(MAX_SIZE)
+    except (files.Unreadable, InputTooLargeError) as exc:
         return exc
 
 
@@ -437,43 +327,10 @@ def _files(prog: str, paths: Iterable[str]) -> list[Entry]:
             entries.append((name, None))  # reading it says what is wrong
             continue
         if stat.S_ISDIR(info.st_mode):
-            entries.extend(_walk(name))
+            entries.extend(files.walk(name))
         else:
             entries.append((name, None))
     return entries
-
-
-def _walk(top: str) -> list[Entry]:
-    """Every non-hidden entry under ``top`` that is not a directory, in sorted order.
-
-    Sorted by path components, so that a folder's files stay together and the order does not
-    depend on the file system. Hidden files and folders (.DS_Store, .git) are skipped. Nothing
-    else is: a folder that cannot be listed is an entry with its reason, and a broken link, a FIFO
-    or a device is an entry that reading reports. Links to folders are not followed (no loops).
-    """
-    found: list[tuple[tuple[str, ...], str | None]] = []
-    pending: list[tuple[str, ...]] = [()]
-    while pending:
-        parts = pending.pop()
-        folder = os.path.join(top, *parts)
-        try:
-            with os.scandir(folder) as listing:
-                children = [entry for entry in listing if not entry.name.startswith(".")]
-        except OSError as exc:
-            found.append((parts, _reason(exc)))
-            continue
-        for entry in children:
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                link_to_dir = not is_dir and entry.is_symlink() and entry.is_dir()
-            except OSError:  # reading it says what is wrong
-                is_dir = link_to_dir = False
-            if is_dir:
-                pending.append((*parts, entry.name))
-            elif not link_to_dir:
-                found.append(((*parts, entry.name), None))
-    found.sort(key=lambda item: item[0])
-    return [(str(Path(top, *parts)), problem) for parts, problem in found]
 
 
 # --- writing output -----------------------------------------------------------------------------
@@ -526,7 +383,7 @@ def _writing() -> Iterator[None]:
     except BrokenPipeError:
         raise _OutputError("its reader has left", reader_left=True) from None
     except OSError as exc:
-        raise _OutputError(_reason(exc)) from None
+        raise _OutputError(files.reason_of(exc)) from None
     except ValueError:  # the stream was closed
         raise _OutputError("it is closed") from None
 
@@ -646,30 +503,144 @@ def _charset(prog: str, charset: str) -> str:
     return charset
 
 
-def _entries(files: list[Entry], key: Key | None, charset: str) -> list[Task | Result]:
-    """A task per file to judge; a ready verdict where the file is known to be unreadable."""
+def _request_of(prog: str, url: str | None) -> Request | None:
+    if url is None:
+        return None
+    try:
+        return Request.from_url(url)
+    except RequestError as exc:  # its message never holds a secret (SPEC D13)
+        raise UsageError(f"{prog}: error: --url: {exc.reason}") from None
+
+
+def _manifest(prog: str, folder: str) -> dict[str, tuple[KeyFields, str, str | None]] | None:
+    """The fixtures manifest of ``folder`` (``manifest.jsonl``): file -> (key, charset, sha256).
+
+    ``None`` if the folder has none. A manifest that cannot be read is a usage error naming its
+    line: judging the folder by sniffing instead would hide that its keys are lost.
+    """
+    path = os.path.join(folder, MANIFEST)
+    if not os.path.isfile(path):
+        return None
+    try:
+        data = files.load(path, MAX_SIZE)
+    except (files.Unreadable, InputTooLargeError) as exc:
+        raise ExitError(f"{prog}: error: cannot read {path!r}: {exc}") from None
+    listed: dict[str, tuple[KeyFields, str, str | None]] = {}
+    for number, line in enumerate(data.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            fields = entry["key"]
+            key = Key(fields["fmt"], fields["operation"], fields["all"], fields["operators"])
+            name = os.path.normpath(os.path.join(folder, entry["file"]))
+            charset = entry.get("charset", "utf-8")
+            codec_name(charset)
+            digest = entry.get("sha256")
+        except (ValueError, KeyError, TypeError, AttributeError, UnsupportedCharsetError) as exc:
+            raise ExitError(
+                f"{prog}: error: {path!r} line {number} is no manifest entry: {_describe(exc)}"
+            ) from None
+        listed[name] = ((key.fmt, str(key.operation), key.all, key.operators), charset, digest)
+    return listed
+
+
+class Skipped(NamedTuple):
+    """HAR entries that are not senders.php exchanges: counted, not judged (SPEC D14)."""
+
+    path: str
+    entries: int
+
+
+def _is_har(path: str) -> bool:
+    return path.lower().endswith(".har")
+
+
+def _entries(
+    prog: str, paths: list[str], key: Key | None, charset: str, request: Request | None
+) -> list[Task | Outcome | Skipped]:
+    """A task per file to judge; a ready verdict where the file is known to be unreadable.
+
+    The key of a file comes from its context, best first: ``--url`` (the request's key and
+    charset), the folder's fixtures manifest, the key given by ``--fmt``/``--op``; without any,
+    it is sniffed. A HAR file is judged entry by entry, each under its own request.
+    """
+    source = KeySource.GIVEN
+    if request is not None:
+        key, charset, source = request.key, request.charset, KeySource.REQUEST
     fields = None if key is None else (key.fmt, str(key.operation), key.all, key.operators)
-    stdin = _stdin_body(files)
-    entries: list[Task | Result] = []
-    for path, problem in files:
+    found = _files(prog, paths)
+    manifests: dict[str, tuple[KeyFields, str, str | None]] = {}
+    manifest_files: set[str] = set()
+    if key is None:
+        for name in paths:
+            if name != STDIN and name and os.path.isdir(name):
+                listed = _manifest(prog, name)
+                if listed is not None:
+                    manifests.update(listed)
+                    manifest_files.add(os.path.normpath(os.path.join(name, MANIFEST)))
+    stdin = _stdin_body(found)
+    entries: list[Task | Outcome | Skipped] = []
+    for path, problem in found:
+        shown = STDIN_NAME if path == STDIN else path
         if problem is not None:
-            entries.append(_unreadable(path, problem))
-        elif path != STDIN:
-            entries.append(Task(path, None, fields, charset))
-        elif isinstance(stdin, bytes):
-            entries.append(Task(STDIN_NAME, stdin, fields, charset))
-        elif isinstance(stdin, _Unreadable):
-            entries.append(_unreadable(STDIN_NAME, stdin.reason))
-        else:
-            assert stdin is not None
-            entries.append(_too_large(STDIN_NAME, stdin, key))
+            entries.append(Outcome(shown, None, verdicts.unreadable(problem, key=key)))
+            continue
+        normal = os.path.normpath(path)
+        if normal in manifest_files:
+            continue  # the manifest is the context of the others, no reply itself
+        if path == STDIN:
+            if isinstance(stdin, bytes):
+                entries.append(Task(STDIN_NAME, stdin, fields, charset, source))
+            elif isinstance(stdin, files.Unreadable):
+                entries.append(Outcome(STDIN_NAME, None, verdicts.unreadable(stdin.reason)))
+            else:
+                assert stdin is not None
+                entries.append(Outcome(STDIN_NAME, None, verdicts.too_large(stdin, key)))
+            continue
+        if normal in manifests:
+            listed_key, listed_charset, digest = manifests.pop(normal)
+            entries.append(
+                Task(path, None, listed_key, listed_charset, KeySource.MANIFEST, sha256=digest)
+            )
+            continue
+        if _is_har(path) and request is None:
+            entries.extend(_har_entries(path))
+            continue
+        entries.append(Task(path, None, fields, charset, source))
+    for missing in sorted(manifests):
+        reason = "listed in the manifest, but missing"
+        entries.append(Outcome(missing, None, verdicts.unreadable(reason)))
     return entries
 
 
-def _results(entries: list[Task | Result], jobs: int) -> Generator[Result, None, None]:
+def _har_entries(path: str) -> list[Task | Outcome | Skipped]:
+    """The verdict on every senders.php exchange of a HAR file, under its own request (D14)."""
+    from smsc_wire._exchange.har import HarError, judge_capture, read_har
+
+    try:
+        data = files.load(path, MAX_HAR_SIZE)
+        log = read_har(data)
+    except files.Unreadable as exc:
+        return [Outcome(path, None, verdicts.unreadable(exc.reason))]
+    except InputTooLargeError as exc:
+        return [Outcome(path, None, verdicts.too_large(exc, None))]
+    except HarError as exc:
+        return [Outcome(path, None, verdicts.unreadable(f"not a HAR file: {exc.reason}"))]
+    entries: list[Task | Outcome | Skipped] = [
+        Outcome(path, (c.index, c.method, c.url), judge_capture(c)) for c in log.captures
+    ]
+    if log.skipped:
+        entries.append(Skipped(path, log.skipped))
+    return entries
+
+
+def _results(
+    entries: list[Task | Outcome | Skipped], jobs: int
+) -> Generator[Outcome | Skipped, None, None]:
     tasks = [entry for entry in entries if isinstance(entry, Task)]
     if jobs <= 1 or len(tasks) <= 1:
-        judged: Iterator[Result] = map(_judge_task, tasks)
+        judged: Iterator[Outcome] = map(_judge_task, tasks)
         for entry in entries:
             yield next(judged) if isinstance(entry, Task) else entry
         return
@@ -695,46 +666,57 @@ def _progress(total: int) -> Any:
     return tqdm(total=total, file=sys.stderr, unit="file", leave=False)
 
 
-_VERDICTS: Final = ("canonical", "valid", "invalid", "unreadable", "error")
-_QUIET_HIDES: Final = frozenset({"canonical", "valid"})
+_QUIET_HIDES: Final = frozenset({Kind.CANONICAL, Kind.VALID})
 
 
-def _out_result(result: Result, as_json: bool, bar: Any) -> None:
+def _out_result(outcome: Outcome, as_json: bool, bar: Any) -> None:
     if as_json:
+        result = _json(outcome)
         _out(json.dumps(result, ensure_ascii=False), functools.partial(json.dumps, result), bar)
     else:
-        _out(_human(result), bar=bar)
+        _out(_human(outcome), bar=bar)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    prog = args.prog
     key = _key(args)
-    charset = _charset(args.prog, args.charset)
+    request = _request_of(prog, args.url)
+    if request is not None and key is not None:
+        raise UsageError(f"{prog}: error: --url names the key; --fmt and --op would contradict it")
+    if request is not None and args.charset is not None:
+        raise UsageError(f"{prog}: error: --url names the charset; --charset would contradict it")
+    charset = _charset(prog, args.charset or "utf-8")
     if args.jobs < 0:
-        raise UsageError(f"{args.prog}: error: --jobs must be 0 (every CPU) or more")
+        raise UsageError(f"{prog}: error: --jobs must be 0 (every CPU) or more")
     jobs = args.jobs or os.cpu_count() or 1
-    entries = _entries(_files(args.prog, args.paths), key, charset)
-    counts = dict.fromkeys(_VERDICTS, 0)
+    entries = _entries(prog, args.paths, key, charset, request)
+    counts = dict.fromkeys(Kind, 0)
+    skipped = 0
     errors: list[tuple[str, str]] = []
     bar = _progress(len(entries))
     try:
         with closing(_results(entries, jobs)) as results:
             for entry in entries:
-                args.current = entry.path if isinstance(entry, Task) else entry["path"]
+                args.current = entry.path
                 try:
-                    result = next(results)
+                    outcome = next(results)
                 except BrokenProcessPool as exc:
                     # A worker died (a signal, not an exception): the files it held are lost,
                     # and which one killed it is unknown.
                     raise ExitError(
-                        f"{args.prog}: internal error: a worker process died while judging "
+                        f"{prog}: internal error: a worker process died while judging "
                         f"{args.current!r} or a file after it ({_describe(exc)}); {_BUG}"
                     ) from None
-                verdict = result["verdict"]
-                counts[verdict] += 1
-                if verdict == "error":
-                    errors.append((result["path"], result["error"]))
-                if not (args.quiet and verdict in _QUIET_HIDES):
-                    _out_result(result, args.json, bar)
+                if isinstance(outcome, Skipped):
+                    skipped += outcome.entries
+                    continue
+                verdict = outcome.verdict
+                counts[verdict.kind] += 1
+                if verdict.kind is Kind.ERROR:
+                    assert verdict.problem is not None
+                    errors.append((_where(outcome), verdict.problem.reason))
+                if not (args.quiet and verdict.kind in _QUIET_HIDES):
+                    _out_result(outcome, args.json, bar)
                 if bar is not None:
                     bar.update()
     finally:
@@ -742,16 +724,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             bar.close()
     args.current = None
     if not args.json:
-        parts = [f"{counts[verdict]} {verdict}" for verdict in ("canonical", "valid", "invalid")]
-        if counts["unreadable"]:
-            parts.append(f"{counts['unreadable']} unreadable")
-        if counts["error"]:
-            parts.append(_plural(counts["error"], "internal error"))
-        _out(f"{_plural(sum(counts.values()), 'file')}: {', '.join(parts)}")
-    trouble = _trouble(args.prog, counts["unreadable"], errors)
+        judged = sum(counts.values())
+        shown = (Kind.CANONICAL, Kind.VALID, Kind.INVALID)
+        parts = [f"{counts[kind]} {kind.value}" for kind in shown]
+        if counts[Kind.UNREADABLE]:
+            parts.append(f"{counts[Kind.UNREADABLE]} unreadable")
+        if counts[Kind.ERROR]:
+            parts.append(_plural(counts[Kind.ERROR], "internal error"))
+        if skipped:
+            noun = "entry" if skipped == 1 else "entries"
+            parts.append(f"{skipped} other HAR {noun} skipped")
+        _out(f"{_plural(judged, 'file')}: {', '.join(parts)}")
+    trouble = _trouble(prog, counts[Kind.UNREADABLE], errors)
     if trouble is not None:
         raise ExitError(trouble)
-    return 1 if counts["invalid"] else 0
+    return 1 if counts[Kind.INVALID] else 0
 
 
 def _sniffed(
@@ -762,23 +749,27 @@ def _sniffed(
     shown = STDIN_NAME if path == STDIN else path
     try:
         if problem is not None:
-            raise _Unreadable(problem)
+            raise files.Unreadable(problem)
         if path != STDIN:
-            raw = _load(path, MAX_SIZE)
+            raw = files.load(path, MAX_SIZE)
         elif isinstance(stdin, bytes):
             raw = stdin
         else:
             assert isinstance(stdin, Exception)
             raise stdin
-        found, _ = matches(raw, charset=charset)
-    except _Unreadable as exc:
+        found = matches(raw, charset=charset)
+    except files.Unreadable as exc:
         return "unreadable", {"path": shown, "keys": None, "unreadable": exc.reason}
     except InputTooLargeError as exc:
         return "none", {"path": shown, "keys": [], "error": exc.reason}
     except Exception as exc:
         return "error", {"path": shown, "keys": None, "internal_error": _describe(exc)}
     keys = [{**m.key.as_dict(), "canonical": m.canonical} for m in found]
-    return ("found" if found else "none"), {"path": shown, "keys": keys}
+    result: Result = {"path": shown, "keys": keys}
+    what = what_it_is(found)
+    if what is not None:
+        result["sniffed"] = what
+    return ("found" if found else "none"), result
 
 
 def _sniff_lines(kind: str, result: Result) -> list[str]:
@@ -799,13 +790,13 @@ def _sniff_lines(kind: str, result: Result) -> list[str]:
 
 
 def _cmd_sniff(args: argparse.Namespace) -> int:
-    charset = _charset(args.prog, args.charset)
-    files = _files(args.prog, args.paths)
-    stdin = _stdin_body(files)
+    charset = _charset(args.prog, args.charset or "utf-8")
+    found = _files(args.prog, args.paths)
+    stdin = _stdin_body(found)
     unreadable = 0
     errors: list[tuple[str, str]] = []
     status = 0
-    for path, problem in files:
+    for path, problem in found:
         args.current = STDIN_NAME if path == STDIN else path
         kind, result = _sniffed(path, problem, stdin, charset)
         if kind == "none":
@@ -839,7 +830,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     key = _key(args)
     assert key is not None  # argparse requires --fmt and --op
     target = _checked_key(prog, args.to_fmt, str(key.operation), key.all, key.operators)
-    charset = _charset(prog, args.charset)
+    charset = _charset(prog, args.charset or "utf-8")
     path = args.path
     if not path:
         raise UsageError(f"{prog}: error: an empty path names no file")
@@ -850,17 +841,17 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     shown = STDIN_NAME if path == STDIN else path
     args.current = shown
     try:
-        raw = _read_stdin(MAX_SIZE) if path == STDIN else _load(path, MAX_SIZE)
-    except _Unreadable as exc:
+        raw = files.read_stdin(MAX_SIZE) if path == STDIN else files.load(path, MAX_SIZE)
+    except files.Unreadable as exc:
         raise ExitError(f"{prog}: error: cannot read {shown!r}: {exc.reason}") from None
     except InputTooLargeError as exc:
-        _err(f"{prog}: {_human(_too_large(shown, exc, key))}")
+        _err(f"{prog}: {_human(Outcome(shown, None, verdicts.too_large(exc, key)))}")
         return 1
     try:
         reply = decode(raw, key, charset=charset)
     except WireFormatError as exc:
-        result = _invalid({"path": shown, "key": key.as_dict()}, exc)
-        _err(f"{prog}: {_human(result)}")
+        invalid = Verdict(Kind.INVALID, key, KeySource.GIVEN, problem=Problem.of(exc))
+        _err(f"{prog}: {_human(Outcome(shown, None, invalid))}")
         return 1
     if isinstance(reply, ErrorReply):
         wants = _carries_description(target)
@@ -905,7 +896,9 @@ def _cmd_fixtures(args: argparse.Namespace) -> int:
     try:
         used = outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir()))
     except OSError as exc:
-        raise ExitError(f"{prog}: error: cannot use {args.outdir!r}: {_reason(exc)}") from None
+        raise ExitError(
+            f"{prog}: error: cannot use {args.outdir!r}: {files.reason_of(exc)}"
+        ) from None
     if used:
         raise UsageError(
             f"{prog}: error: {args.outdir!r} exists and is not an empty directory; "
@@ -917,7 +910,7 @@ def _cmd_fixtures(args: argparse.Namespace) -> int:
         written = write(outdir, seed=args.seed, count=args.count)
     except OSError as exc:
         where = args.outdir if exc.filename is None else str(exc.filename)
-        raise ExitError(f"{prog}: error: cannot write {where!r}: {_reason(exc)}") from None
+        raise ExitError(f"{prog}: error: cannot write {where!r}: {files.reason_of(exc)}") from None
     args.current = None
     _out(f"wrote {written} fixtures for {len(registry)} keys and manifest.jsonl to {outdir}")
     return 0
@@ -941,7 +934,7 @@ def _key_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 def _charset_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--charset", default="utf-8", metavar="CS",
+        "--charset", metavar="CS",
         help="the request's charset, used to read the bytes (default utf-8)",
     )  # fmt: skip
 
@@ -969,11 +962,18 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Judge each file: canonical (byte-identical to what encode writes), valid (decodes, "
             "but is not canonical: where it first differs) or invalid (line, column, message). "
+            "Each is judged under the key its context gives: --url (the request), --fmt/--op, "
+            "a HAR file's own requests (one verdict per senders.php entry), or the "
+            "manifest.jsonl of a fixtures folder; without context the key is sniffed. "
             "Files that cannot be read are listed as unreadable. " + _EXIT_STATUS
         ),
     )
     _key_options(validate, required=False)
     _charset_option(validate)
+    validate.add_argument(
+        "--url", metavar="URL",
+        help="the request the files answer: its key and charset judge them (SPEC D13)",
+    )  # fmt: skip
     validate.add_argument("--json", action="store_true", help="one JSON object per file")
     validate.add_argument(
         "-q", "--quiet", action="store_true",

@@ -33,7 +33,14 @@ from smsc_wire._models import (
     SenderList,
 )
 from smsc_wire._registry import registry
-from smsc_wire._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
+from smsc_wire._shapes import (
+    BUILTIN_OPERATIONS,
+    OK,
+    SENDER_ADDED,
+    SENDER_LIST,
+    ReplyShape,
+    shape_of,
+)
 from smsc_wire._values import MAX_UINT, OPERATOR_FIELDS
 
 if TYPE_CHECKING:

@@ -1,24 +1,35 @@
 """Format sniffing: which keys a captured body is a valid reply under, best first.
 
-Strategy: a body alone does not say which request produced it, so :func:`sniff` simply decodes it
-under every key of the registry and ranks the keys that accept it. The rank prefers what the body
-*shows* over what it merely tolerates: canonical before valid, a success shape before the error
-reply that every key of a fmt shares (SPEC §2), keys whose optional fields (``status``, operator
-fields) were actually present before keys that would also accept them absent, and among equals the
-key that assumes least. The registry's own order breaks the remaining ties, so the result is
-deterministic. This costs one decode per key; the codecs reject a foreign fmt at its first
-character, which keeps the whole sniff near a millisecond for a typical capture.
+Strategy: a body alone does not say which request produced it, so :func:`sniff` finds every key
+that accepts it and ranks them. It does not decode under all 34 keys. The body is decoded to text
+once; its first significant character then rules out whole fmts (a fmt 2 body starts with ``<``,
+a fmt 3 one with ``[`` or ``{``, a fmt 0 one with a word of its own; fmt 1 names may start with
+anything, but its lines end in digits). Under each remaining key the fast reader decides the common
+case; only where it declines does the checked reader run, and no failure is explained (no
+position, no message) unless it is the one reported: :func:`nearest` computes those, for the
+keys of the fmt the body looks like, only when no key accepts the body.
+
+The rank prefers what the body *shows* over what it merely tolerates: canonical before valid, a
+success shape before the error reply that every key of a fmt shares (SPEC §2), keys whose optional
+fields (``status``, operator fields) were actually present before keys that would also accept them
+absent, and among equals the key that assumes least. The registry's own order breaks the
+remaining ties, so the result is deterministic.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
-from smsc_wire._api import DEFAULT_MAX_SIZE, codec_name, decode, encode
-from smsc_wire._errors import EncodeError, WireFormatError
-from smsc_wire._models import ErrorReply, SenderList
+from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
+from smsc_wire._errors import DecodeFailure, EncodeError, InputTooLargeError, WireFormatError
+from smsc_wire._fast import Rejected
+from smsc_wire._formats import FORMATS
+from smsc_wire._models import ErrorReply, Ok, SenderList
 from smsc_wire._registry import registry
+from smsc_wire._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape
 
 if TYPE_CHECKING:
     from smsc_wire._key import Key
@@ -27,6 +38,9 @@ if TYPE_CHECKING:
 
 Rank: TypeAlias = tuple[int, int, int, int, tuple[int | str | bool, ...]]
 """The rules of :func:`sniff`, then the key's own ``sort_key``."""
+
+_WHITESPACE: Final = " \t\r\n"
+_BARE_OK: Final = frozenset({"OK", "OK\n", "OK\r\n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +53,17 @@ class Match:
     rank: Rank
 
 
-def text_of(raw: bytes | str, charset: str) -> str:
+def text_of_body(raw: bytes | str, charset: str) -> str:
     """``raw`` as the text :func:`decode` sees before the byte-order mark is removed.
 
     ``raw`` must already have decoded under ``charset``; ``utf-8-sig`` is read as plain UTF-8 so
     that a byte-order mark stays visible (a body with one is valid, never canonical: SPEC D5, D6).
     """
-    return raw if isinstance(raw, str) else str(raw, codec_name(charset))
+    if isinstance(raw, str):
+        return str.__str__(raw)
+    data = body_bytes(raw)
+    assert data is not None
+    return text_of(data, codec_name(charset))
 
 
 def is_canonical(
@@ -60,12 +78,11 @@ def is_canonical(
         canonical = encode(reply, key)
     except EncodeError as exc:
         return False, exc
-    if isinstance(raw, str):
-        return raw == canonical, canonical
-    return text_of(raw, charset) == canonical, canonical
+    return text_of_body(raw, charset) == canonical, canonical
 
 
-def _rank(key: Key, reply: Reply, canonical: bool) -> Rank:
+def _rank(entry: _Entry, reply: Reply, canonical: bool) -> Rank:
+    key = entry.key
     used = unused = 0
     if isinstance(reply, SenderList):
         # A flag is "used" when some record carries what it adds: a status, an operator field.
@@ -78,27 +95,307 @@ def _rank(key: Key, reply: Reply, canonical: bool) -> Rank:
         1 if isinstance(reply, ErrorReply) else 0,
         -used,
         unused,
-        key.sort_key,
+        entry.sort_key,
     )
+
+
+def _could_be(fmt: int, text: str) -> bool:
+    """Whether a body could be a reply in ``fmt`` at all: a necessary condition, cheap."""
+    if fmt in {2, 3}:
+        if text in _BARE_OK:
+            return True  # SPEC D6: the live service answers a bare OK even in fmt 2 and 3
+        start = text.lstrip(_WHITESPACE)[:1]
+        return start == "<" if fmt == 2 else start in ("[", "{")
+    if fmt == 0:
+        # SPEC §2-§5: every fmt 0 reply starts with one of its own words (or is an empty list).
+        return not text or text.startswith(("name = ", "ERROR = ", "ID = ", "OK"))
+    if fmt == 1:
+        # A fmt 1 reply is an empty list, OK, or lines that end in digits (SPEC §2-§5).
+        last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+        return not text or last[-1:].isdigit() or last == "OK"
+    return True  # a fmt registered by other code: no knowledge of it
+
+
+def _shapes_of(fmt: int, text: str) -> frozenset[ReplyShape] | None:
+    """The shapes a body of ``fmt`` could have, from its first words; ``None``: any, an error
+    reply included. A superset, cheap: the readers decide."""
+    if fmt == 0:
+        if text.startswith("ERROR = "):
+            return None
+        if not text or text.startswith("name = "):
+            return _LIST_ONLY
+        return _ADDED_ONLY if text.startswith("ID = ") else _OK_ONLY
+    if fmt == 1:
+        if text.startswith("0,-"):
+            return None  # an error reply, or a sender whose name starts so
+        line = text.rstrip("\r\n")
+        if line.isdigit():
+            return _ADDED_ONLY
+        return _OK_ONLY if line == "OK" else _LIST_ONLY
+    if text in _BARE_OK:
+        return _OK_ONLY
+    if fmt == 2:
+        if "<error" in text:
+            return None
+        root = _XML_ROOT.search(text)
+        tag = None if root is None else root.group(1)
+        return _LIST_ONLY if tag == "list" else _ADDED_ONLY if tag == "sender" else _OK_ONLY
+    if '"error' in text:
+        return None
+    if text.lstrip(_WHITESPACE).startswith("["):
+        return _LIST_ONLY
+    return _ADDED_ONLY if '"sender"' in text else _OK_ONLY
+
+
+_LIST_ONLY: Final = frozenset({SENDER_LIST})
+_ADDED_ONLY: Final = frozenset({SENDER_ADDED})
+_OK_ONLY: Final = frozenset({OK})
+_XML_ROOT: Final = re.compile(r"<(list|sender|result)[\s/>]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What sniffing needs of one registry key, worked out once per registry state."""
+
+    key: Key
+    fmt: int
+    shape: ReplyShape | None
+    """The shape of a built-in codec's key; ``None`` for another's codec (read as it reads)."""
+    group: tuple[object, ...] | None
+    """Built-in keys of one fmt, shape and flags read every body alike."""
+    utf8: Callable[[bytes], Reply | None] | None
+    fast: Callable[[str], Reply | None] | None
+    checked: Callable[[str], Reply] | None
+    sort_key: tuple[int | str | bool, ...]
+
+
+_plans: dict[int, tuple[_Entry, ...]] = {}
+"""The plan of each registry version (the registry only grows: one entry, rarely two)."""
+
+
+def _plan() -> tuple[_Entry, ...]:
+    version = registry.version
+    cached = _plans.get(version)
+    if cached is not None:
+        return cached
+    entries = []
+    for key in registry:
+        codec = registry[key]
+        builtin = registry.is_builtin(key)
+        shape = BUILTIN_OPERATIONS.get(str(key.operation)) if builtin else None
+        group = None if shape is None else (key.fmt, shape, key.all, key.operators)
+        entries.append(
+            _Entry(
+                key,
+                key.fmt,
+                shape,
+                group,
+                getattr(codec, "decode_utf8", None),
+                getattr(codec, "fast", None),
+                getattr(codec, "checked", None),
+                key.sort_key,
+            )
+        )
+    plan = tuple(entries)
+    _plans.clear()
+    _plans[version] = plan
+    return plan
+
+
+def candidates(text: str) -> list[Key]:
+    """The registry keys under which ``text`` could be valid, in registry order."""
+    possible: dict[int, bool] = {}
+    found = []
+    for entry in _plan():
+        able = possible.get(entry.fmt)
+        if able is None:
+            known = entry.fmt in FORMATS
+            able = possible[entry.fmt] = _could_be(entry.fmt, text) if known else True
+        if able:
+            found.append(entry.key)
+    return found
 
 
 def matches(
     raw: bytes | str, *, charset: str = "utf-8", max_size: int = DEFAULT_MAX_SIZE
-) -> tuple[list[Match], dict[Key, WireFormatError]]:
-    """The keys ``raw`` decodes under, ranked as in :func:`sniff`, and the other keys' errors."""
-    codec_name(charset)  # an unknown charset is the caller's error, not the body's
+) -> list[Match]:
+    """The keys ``raw`` decodes under, ranked as in :func:`sniff`.
+
+    Raises :class:`InputTooLargeError` for a body over ``max_size`` and
+    :class:`UnsupportedCharsetError` for an unknown charset; a body that does not decode in the
+    charset at all is valid under no key (an empty list).
+    """
+    encoding = codec_name(charset)  # an unknown charset is the caller's error, not the body's
+    size = len(raw) if isinstance(raw, str) else len(body_bytes(raw) or b"")
+    if size > max_size:
+        unit = "characters" if isinstance(raw, str) else "bytes"
+        raise InputTooLargeError(size, max_size, unit=unit)
+    try:
+        original = text_of_body(raw, charset)
+    except WireFormatError:
+        return []
+    text = original
+    if text.startswith("\ufeff") and (isinstance(raw, str) or encoding == "utf-8"):
+        text = text[1:]  # SPEC D6: decode drops a UTF-8 byte-order mark
+    utf8 = None
+    if not isinstance(raw, str) and encoding == "utf-8":
+        data = body_bytes(raw)
+        assert data is not None
+        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     found: list[Match] = []
-    failures: dict[Key, WireFormatError] = {}
-    for key in registry:
-        try:
-            reply = decode(raw, key, charset=charset, max_size=max_size)
-        except WireFormatError as exc:
-            failures[key] = exc
+    possible: dict[int, bool] = {}
+    shapes: dict[int, frozenset[ReplyShape] | None] = {}
+    # Replies every built-in codec of a fmt reads alike: the error reply under every key, and a
+    # shape without flags under each of its operations (chg, send_code, ... all read OK). One
+    # decode and one canonical check serve them all.
+    shared: dict[tuple[object, ...], tuple[Reply | None, bool]] = {}
+    errors: dict[int, tuple[Reply, bool]] = {}
+    for entry in _plan():
+        fmt = entry.fmt
+        able = possible.get(fmt)
+        if able is None:
+            able = possible[fmt] = _could_be(fmt, text) if fmt in FORMATS else True
+            if able and fmt in FORMATS:
+                shapes[fmt] = _shapes_of(fmt, text)
+        if not able:
             continue
-        canonical, _ = is_canonical(raw, reply, key, charset)
-        found.append(Match(key, reply, canonical, _rank(key, reply, canonical)))
+        group = entry.group
+        if group is not None:
+            error = errors.get(fmt)
+            if error is not None:
+                reply, canonical = error
+                found.append(Match(entry.key, reply, canonical, _rank(entry, reply, canonical)))
+                continue
+            likely = shapes.get(fmt)
+            if likely is not None and entry.shape not in likely:
+                continue
+            known = shared.get(group)
+            if known is not None:
+                if known[0] is not None:
+                    reply, canonical = known  # type: ignore[assignment]
+                    found.append(Match(entry.key, reply, canonical, _rank(entry, reply, canonical)))
+                continue
+        read = _read(entry, raw, text, utf8, charset=charset, max_size=max_size)
+        canonical = read is not None and _canonical_text(original, read, entry.key)[0]
+        if group is not None:
+            shared[group] = (read, canonical)
+            if isinstance(read, ErrorReply):
+                errors[fmt] = (read, canonical)
+        if read is not None:
+            found.append(Match(entry.key, read, canonical, _rank(entry, read, canonical)))
+    if errors:
+        found = _with_error_keys(found, errors, text)
     found.sort(key=lambda m: m.rank)
-    return found, failures
+    return found
+
+
+def _with_error_keys(
+    found: list[Match], errors: dict[int, tuple[Reply, bool]], text: str
+) -> list[Match]:
+    """The error reply of a fmt is valid under every key of it, the ones passed over included."""
+    seen = {m.key for m in found}
+    for entry in _plan():
+        error = errors.get(entry.fmt)
+        if error is not None and entry.group is not None and entry.key not in seen:
+            reply, canonical = error
+            found.append(Match(entry.key, reply, canonical, _rank(entry, reply, canonical)))
+    return found
+
+
+def _read(
+    entry: _Entry, raw: bytes | str, text: str, utf8: bytes | None, *, charset: str, max_size: int
+) -> Reply | None:
+    """The reply under the entry's key, or ``None`` if it refuses the body (never explained)."""
+    try:
+        if utf8 is not None and entry.utf8 is not None:
+            reply = entry.utf8(utf8)
+        elif entry.fast is not None:
+            reply = entry.fast(text)
+        else:
+            reply = None
+    except Rejected:
+        return None  # certainly invalid under this key: nothing to explain, nothing to do
+    except Exception:  # a fast reader that fails is declining: the checked one decides
+        reply = None
+    if reply is not None:
+        return reply
+    try:
+        if entry.checked is None:
+            return decode(raw, entry.key, charset=charset, max_size=max_size)
+        return entry.checked(text)
+    except (DecodeFailure, WireFormatError):
+        return None
+    except Exception:  # a codec's bug: decode reports it; here it simply does not accept
+        return None
+
+
+def _canonical_text(text: str, reply: Reply, key: Key) -> tuple[bool, str | None]:
+    try:
+        canonical = encode(reply, key)
+    except EncodeError:
+        return False, None
+    return text == canonical, canonical
+
+
+def nearest(raw: bytes | str, *, charset: str = "utf-8") -> tuple[Key, WireFormatError]:
+    """For a body valid under no key: the key under which decoding got furthest, and its error.
+
+    Only the keys of the fmts the body could be in are tried (every key if it could be in none),
+    so the error names the likeliest mistake of the likeliest fmt.
+    """
+    try:
+        text = text_of_body(raw, charset)
+    except WireFormatError:
+        text = ""
+    keys = candidates(text.removeprefix("\ufeff")) or list(registry)
+    failures: dict[Key, WireFormatError] = {}
+    for key in keys:
+        try:
+            decode(raw, key, charset=charset)
+        except WireFormatError as exc:
+            exc.__traceback__ = None
+            failures[key] = exc
+
+    def reach(exc: WireFormatError) -> int:
+        return -1 if exc.offset is None else exc.offset
+
+    if not failures:  # pragma: no cover - nearest is asked only about a body no key accepts
+        raise DecodeFailure("the body is valid under some key")
+    far = max(reach(exc) for exc in failures.values())
+    tied = [key for key, exc in failures.items() if reach(exc) == far]
+    line = failures[tied[0]].line
+    if len(tied) > 1 and line is not None and line > 1 and far >= 0:
+        # In fmt 0 and 1 an all=0 name swallows a status (SPEC D8), so several keys fail at the
+        # same place; the lines before it tell them apart, ranked as sniff ranks keys. They
+        # precede every error, an undecodable byte's included, so they decode on their own.
+        try:
+            head = text_of_body(raw[:far], charset)
+        except WireFormatError:  # a codec that cannot decode a cut body: no tie-break
+            return tied[0], failures[tied[0]]
+        prefix = "\n".join(head.split("\n")[: line - 1]).rstrip("\r\n")
+        ranked = [m.key for m in matches(prefix) if m.key in tied]
+        if ranked:
+            return ranked[0], failures[ranked[0]]
+    return tied[0], failures[tied[0]]
+
+
+def what_it_is(found: list[Match]) -> str | None:
+    """What a sniffed body is, where its key alone would say more than the body does.
+
+    An error reply is valid under every key of its fmt; ``OK`` under every
+    OK operation; an empty body is an empty sender list in the line fmts, and nothing else: a
+    truncated capture looks the same. ``None`` where the best key says it all.
+    """
+    if not found:
+        return None
+    best = found[0]
+    if isinstance(best.reply, ErrorReply):
+        return "an error reply, valid under every key"
+    if isinstance(best.reply, Ok):
+        return "OK, valid under every OK operation"
+    if isinstance(best.reply, SenderList) and not best.reply and best.key.fmt in (0, 1):
+        return "an empty body, an empty sender list"
+    return None
 
 
 def sniff(raw: bytes | str, *, charset: str = "utf-8") -> list[Key]:
@@ -121,10 +418,9 @@ def sniff(raw: bytes | str, *, charset: str = "utf-8") -> list[Key]:
     ``charset``; an unknown charset raises :class:`UnsupportedCharsetError`.
 
     >>> from smsc_wire import sniff
-    >>> [str(key) for key in sniff(b"name = Shop, Inc, status = 1, id = 42")][:2]
+    >>> [str(key) for key in sniff(b"name = Shop, Inc, status = 1, id = 42")[:2]]
     ['fmt=0 get all=1 operators=0', 'fmt=0 get all=1 operators=1']
     >>> sniff(b'{"sender": 42}')[0]
     Key(fmt=3, operation=<Operation.ADD: 'add'>, all=False, operators=False)
     """
-    found, _ = matches(raw, charset=charset)
-    return [m.key for m in found]
+    return [m.key for m in matches(raw, charset=charset)]
