@@ -1,0 +1,63 @@
+"""A sandbox of ``senders.php``: a stateful server to test SDKs against, offline (SPEC D15).
+
+:class:`Sandbox` models the service — accounts, sender names with ids, moderation and
+per-operator statuses, confirmation codes — and answers real HTTP requests as SPEC says the
+service does, in every fmt and charset, with canonical bytes. Every rule can be switched and
+tuned (:class:`Rules`), the clock stepped (:class:`Clock`), and faults injected for the next N
+requests or those matching a predicate (:class:`Latency`, :class:`HttpStatus`,
+:class:`ErrorAnswer`, :class:`CloseMidBody`, :class:`TruncatedBody`, :class:`NonCanonical`,
+:class:`BareOk`). Run it in-process as a WSGI application, with :meth:`Sandbox.serve`
+(waitress; the ``sandbox`` extra), as ``smsc-wire serve``, or through the pytest fixture
+``smsc_sandbox`` (:mod:`smsc_wire.sandbox.pytest_plugin`).
+
+>>> from smsc_wire.sandbox import Sandbox
+>>> with Sandbox(accounts=[("shop", "secret")]) as sandbox, sandbox.serve():
+...     sandbox.endpoint.endswith("/sys/senders.php")
+True
+"""
+
+from ._app import DEFAULT_ACCOUNT, PATH, Exchange, Sandbox
+from ._errors import SandboxError
+from ._faults import (
+    BareOk,
+    CloseMidBody,
+    ErrorAnswer,
+    Fault,
+    HttpStatus,
+    Injection,
+    Latency,
+    NonCanonical,
+    TruncatedBody,
+)
+from ._rules import DESCRIPTIONS, CodeRule, IpBlock, NameRule, RateLimit, Rules, md5_hex
+from ._server import SandboxServer
+from ._state import Account, Clock, SenderRecord, SentCode
+
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "DESCRIPTIONS",
+    "PATH",
+    "Account",
+    "BareOk",
+    "Clock",
+    "CloseMidBody",
+    "CodeRule",
+    "ErrorAnswer",
+    "Exchange",
+    "Fault",
+    "HttpStatus",
+    "Injection",
+    "IpBlock",
+    "Latency",
+    "NameRule",
+    "NonCanonical",
+    "RateLimit",
+    "Rules",
+    "Sandbox",
+    "SandboxError",
+    "SandboxServer",
+    "SenderRecord",
+    "SentCode",
+    "TruncatedBody",
+    "md5_hex",
+]
