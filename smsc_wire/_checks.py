@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
 from ._codes import OperatorStatus, SenderStatus
@@ -82,6 +83,33 @@ def _plain_code(value: object, where: str, key: Key) -> int:
     return _check_uint(value, where, key)
 
 
+_ROW: Final = attrgetter("name", "id", "status", "operators")
+_CLEAN: Final = attrgetter("_clean")
+_STATUS_TYPES: Final = frozenset({int, SenderStatus})
+
+
+def _plain_list(senders: tuple[Sender, ...], key: Key) -> bool:
+    """Whether every sender is already plain and fits the key: checked field by field at C
+    speed, a column at a time (the common case: a list decoded, or built of plain values)."""
+    if set(map(type, senders)) != {Sender}:
+        return False
+    names, ids, statuses, operators = zip(*map(_ROW, senders), strict=True)
+    if set(map(type, names)) != {str} or "" in names or _FORBIDDEN_IN_TEXT.search("".join(names)):
+        return False
+    if set(map(type, ids)) != {int} or min(ids) < 0 or max(ids) > MAX_UINT:
+        return False
+    if key.all:
+        if not _STATUS_TYPES.issuperset(map(type, statuses)):
+            return False
+        if min(statuses) < 0 or max(statuses) > MAX_UINT:
+            return False
+    elif statuses.count(None) != len(statuses):
+        return False
+    if not key.operators:
+        return operators.count(None) == len(operators)
+    return set(map(type, operators)) == {Operators} and all(map(_CLEAN, operators))
+
+
 def senders_of(reply: Reply, key: Key) -> SenderList:
     """The list, checked against the key: status iff ``all``, operators iff ``operators``.
 
@@ -91,6 +119,8 @@ def senders_of(reply: Reply, key: Key) -> SenderList:
     """
     success_of(reply, key, SENDER_LIST)
     assert isinstance(reply, SenderList)
+    if not reply.senders or _plain_list(reply.senders, key):
+        return reply
     plain: list[Sender] | None = None
     for i, sender in enumerate(reply.senders):
         where = f"senders[{i}]"
@@ -147,6 +177,8 @@ def _plain_operators(
         changed = changed or plain_name is not name or plain_value is not value
         fields[plain_name] = plain_value
     if not changed:
+        if type(operators) is Operators:
+            operators._clean = True  # checked once; the mapping never changes
         return operators
     if len(fields) != len(operators):
         # Two names of subclasses that read as the same plain name.

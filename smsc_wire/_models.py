@@ -31,24 +31,30 @@ class Operators(Mapping[str, OperatorValue]):
     (2, True)
     """
 
-    __slots__ = ("_fields", "_wire")
+    __slots__ = ("_clean", "_fields", "_wire")
 
     # Either _fields holds the values, or _fields is None and _wire holds checked wire text
     # (every value a key of OPERATOR_STATUS_TEXT), converted on first use: most decoded lists
     # are written out again or counted, not read field by field.
     _fields: dict[str, OperatorValue] | None
     _wire: dict[str, str]
+    # Whether every field is known to be writable (SPEC D4: decode refuses what encode refuses,
+    # so a decoded mapping is; encode marks one it has checked). The mapping never changes.
+    _clean: bool
 
     def __init__(
         self, fields: Mapping[str, OperatorValue] | Iterable[tuple[str, OperatorValue]] = ()
     ) -> None:
         self._fields = dict(fields)
+        self._clean = False
 
     @classmethod
     def _adopt(cls, fields: dict[str, OperatorValue]) -> Operators:
-        # Decoders hand over a dict they built and never touch again: no copy.
+        # Decoders (and encode's checks) hand over a dict of checked fields they never touch
+        # again: no copy, and nothing to check again.
         ops = _new(cls)
         ops._fields = fields
+        ops._clean = True
         return ops
 
     @classmethod
@@ -56,6 +62,7 @@ class Operators(Mapping[str, OperatorValue]):
         ops = _new(cls)
         ops._fields = None
         ops._wire = wire
+        ops._clean = True
         return ops
 
     def _values(self) -> dict[str, OperatorValue]:

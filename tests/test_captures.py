@@ -178,7 +178,7 @@ def test_a_file_that_is_not_a_har_log(tmp_path: Path, capsys: pytest.CaptureFixt
     bad = tmp_path / "broken.har"
     bad.write_bytes(b'{"log": {"pages": []}}')
     status, out, err = run(capsys, "validate", str(bad))
-    assert status == 2
+    assert (status, err) == (2, "smsc-wire validate: error: 1 path could not be read\n")
     assert out.splitlines()[0] == (
         f"{bad}: unreadable: not a HAR file: not a HAR log: no log.entries array"
     )
@@ -193,7 +193,9 @@ def test_an_entry_without_a_body_and_bad_base64(tmp_path: Path) -> None:
     )
     judged = [verdict for _, verdict in sw.judge_har(data)]
     assert [v.kind for v in judged] == [sw.Kind.UNREADABLE, sw.Kind.UNREADABLE]
-    assert judged[0].problem == sw.Problem("the entry holds no response body (response.content.text)")
+    assert judged[0].problem == sw.Problem(
+        "the entry holds no response body (response.content.text)"
+    )
     assert judged[1].problem is not None
     assert judged[1].problem.reason.startswith("response.content.text is not valid base64")
 
@@ -231,7 +233,10 @@ def test_validate_under_a_request_url(tmp_path: Path, capsys: pytest.CaptureFixt
     ("argv", "message"),
     [
         (["--url", f"{BASE}?login=a&psw={SECRET}"], "smsc-wire validate: error: --url: "),
-        (["--url", f"{BASE}?get=1", "--fmt", "0", "--op", "get"], "--fmt and --op would contradict"),
+        (
+            ["--url", f"{BASE}?get=1", "--fmt", "0", "--op", "get"],
+            "--fmt and --op would contradict",
+        ),
         (["--url", f"{BASE}?get=1", "--charset", "utf-8"], "--charset would contradict it"),
     ],
 )
@@ -318,7 +323,11 @@ def test_the_manifest_records_the_bytes_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "sniffed", "key"),
     [
-        (b"ERROR = 3 (record not found)", "an error reply, valid under every key", sw.Key(0, "get")),
+        (
+            b"ERROR = 3 (record not found)",
+            "an error reply, valid under every key",
+            sw.Key(0, "get"),
+        ),
         (b"0,-9", "an error reply, valid under every key", sw.Key(1, "get")),
         (b"OK", "OK, valid under every OK operation", sw.Key(0, "chg")),
         (b'{\n"result": "OK"\n}', "OK, valid under every OK operation", sw.Key(3, "chg")),

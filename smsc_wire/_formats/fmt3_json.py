@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import orjson
 
-from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
+from smsc_wire._checks import added_id_of, error_of, senders_of, success_of
 from smsc_wire._codes import SENDER_STATUS, STATUS_TEXT, error_code, operator_status, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
@@ -394,11 +394,50 @@ def _write_error(codec: JsonCodec, reply: ErrorReply) -> str:
 
 
 def _write_list(codec: JsonCodec, reply: Reply) -> str:
-    senders = senders_of(reply, codec.key)
+    # orjson writes the whole list, indented; the canonical layout (SPEC D5) is that with the
+    # indentation taken out: a JSON string never holds a raw line break, so every line break
+    # of the output is layout, and the spaces after one are indentation (4 before a member of
+    # a record, 2 before a record: no deeper nesting exists).
+    key = codec.key
+    senders = senders_of(reply, key)
     if not senders:
         return "[]"
-    write = codec._write_record
-    return "[" + ",\n".join(write(i, s) for i, s in enumerate(senders)) + "]"
+    if key.operators:
+        records: list[dict[str, object]] = [_operators_record_of(s, key.all) for s in senders]
+    elif key.all:
+        records = [{"sender": s.name, "status": s.status, "id": s.id} for s in senders]
+    else:
+        records = [{"sender": s.name, "id": s.id} for s in senders]
+    try:
+        out = orjson.dumps(records, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError as exc:  # pragma: no cover - senders_of refuses what fails
+        raise EncodeError(f"the list cannot be written as JSON: {exc}", key=key) from None
+    flat = out.replace(b"\n    ", b"\n").replace(b"\n  ", b"\n")
+    return "[" + flat[2:-2].decode("utf-8") + "]"
+
+
+_DOCUMENTED_JSON: Final = frozenset(OPERATOR_FIELDS_JSON)
+
+
+def _operators_record_of(sender: Sender, all_: bool) -> dict[str, object]:
+    """One record of the operators=1 form: every value a string, the id included (SPEC §3)."""
+    record: dict[str, object] = {"sender": sender.name}
+    if all_:
+        record["status"] = int.__repr__(sender.status)
+    operators = sender.operators
+    assert operators is not None
+    fields = operators._values() if isinstance(operators, Operators) else dict(operators)
+    for name in OPERATOR_FIELDS_JSON:
+        if name in fields:
+            value = fields[name]
+            record[name] = value if type(value) is str else int.__repr__(value)
+    if len(record) - 1 - all_ != len(fields):
+        # Unknown fields follow the documented ones, in the model's order (SPEC D4).
+        for name, value in fields.items():
+            if name not in _DOCUMENTED_JSON:
+                record[name] = value if type(value) is str else int.__repr__(value)
+    record["id"] = int.__repr__(sender.id)
+    return record
 
 
 def _write_added(codec: JsonCodec, reply: Reply) -> str:
@@ -504,24 +543,6 @@ class JsonCodec:
         if type(value) is dict and "error" in value:
             return _read_error(value)
         return self._read(self, value, mode)
-
-    def _write_record(self, i: int, sender: Sender) -> str:
-        key = self.key
-        members = [f'"sender": {_dumps(sender.name, f"senders[{i}].name", key)}']
-        if sender.operators is None:
-            if key.all:
-                members.append(f'"status": {int(sender.status)}')  # type: ignore[arg-type]
-            members.append(f'"id": {sender.id}')
-        else:
-            # SPEC §3: in the operators=1 form every value is a string, the id included.
-            if key.all:
-                members.append(f'"status": "{int(sender.status)}"')  # type: ignore[arg-type]
-            for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS_JSON):
-                where = f"senders[{i}].operators[{shown(name)}]"
-                text = _dumps(value, where, key) if isinstance(value, str) else f'"{int(value)}"'
-                members.append(f"{_dumps(name, where, key)}: {text}")
-            members.append(f'"id": "{sender.id}"')
-        return "{\n" + ",\n".join(members) + "\n}"
 
     def encode(self, reply: Reply) -> str:
         if isinstance(reply, ErrorReply):
