@@ -27,7 +27,7 @@ from smsc_wire._api import encode_bytes
 from smsc_wire._codes import ErrorCode, OperatorStatus, SenderStatus
 from smsc_wire._errors import EncodeError
 from smsc_wire._exchange import MAX_REQUEST_SIZE, Request, RequestError
-from smsc_wire._exchange.form import request_codec, split_query
+from smsc_wire._exchange.form import RawPair, parse_multipart, request_codec, split_query
 from smsc_wire._formats import FORMATS
 from smsc_wire._key import Key
 from smsc_wire._models import ErrorReply, Reply, Sender, SenderAdded, SenderList
@@ -639,14 +639,17 @@ def _fallback(query: bytes, form: bytes | None, content_type: str) -> tuple[Key,
     """The fmt and charset to answer a request the request code refused in: those it names,
     where they can be read, else fmt 0 and windows-1251 (the service's defaults)."""
     fmt, charset = 0, DEFAULT_CHARSET
-    sources = [query]
-    if form is not None and content_type.lower().startswith("application/x-www-form-urlencoded"):
-        sources.append(form)
-    for data in sources:
-        try:
-            pairs = split_query(data)
-        except RequestError:
-            continue
+    media = content_type.partition(";")[0].strip().lower()
+    sources: list[list[RawPair]] = []
+    with contextlib.suppress(RequestError):
+        sources.append(split_query(query))
+    with contextlib.suppress(RequestError, UnicodeError):
+        # The request code's own readers of the body, for its fmt and charset only.
+        if form is not None and media == "application/x-www-form-urlencoded":
+            sources.append(split_query(form))
+        elif form is not None and media == "multipart/form-data":
+            sources.append(parse_multipart(form, content_type)[0])
+    for pairs in sources:
         for pair in pairs:
             name = pair.name_bytes()
             value = pair.value_bytes()

@@ -1,0 +1,1 @@
+"""Helpers of the sandbox tests: HTTP clients, and a node script that drives node-smsc."""
