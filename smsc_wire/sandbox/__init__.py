@@ -26,6 +26,7 @@ from ._faults import (
     HttpStatus,
     Injection,
     Latency,
+    Layout,
     NonCanonical,
     TruncatedBody,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Injection",
     "IpBlock",
     "Latency",
+    "Layout",
     "NameRule",
     "NonCanonical",
     "RateLimit",
