@@ -9,6 +9,9 @@
 Shop, Inc,1,42
 """
 
+import importlib
+from typing import TYPE_CHECKING, Final
+
 from ._api import DEFAULT_MAX_SIZE, decode, encode, encode_bytes
 from ._codes import ErrorCode, OperatorStatus, SenderStatus
 from ._errors import (
@@ -21,17 +24,6 @@ from ._errors import (
     UnsupportedKeyError,
     WireFormatError,
 )
-from ._exchange import (
-    MAX_DOCUMENT_SIZE,
-    MAX_REQUEST_SIZE,
-    OPERATOR_FLAGS,
-    REGISTRATION_FIELDS,
-    Document,
-    Form,
-    Request,
-    RequestError,
-)
-from ._exchange.har import Capture, HarError, HarLog, judge_capture, judge_har, read_har
 from ._formats import FORMATS as wire_formats
 from ._formats import WireFormat
 from ._key import Key, Operation
@@ -47,9 +39,57 @@ from ._models import (
 )
 from ._registry import Codec, Registry, registry
 from ._shapes import ReplyShape, register_operation, shape_of
-from ._tools.sniff import sniff
-from ._tools.verdicts import Difference, KeySource, Kind, Problem, Verdict, judge
 from ._values import MAX_UINT, OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
+
+if TYPE_CHECKING:
+    from ._exchange import (
+        MAX_DOCUMENT_SIZE,
+        MAX_REQUEST_SIZE,
+        OPERATOR_FLAGS,
+        REGISTRATION_FIELDS,
+        Document,
+        Form,
+        Request,
+        RequestError,
+    )
+    from ._exchange.har import Capture, HarError, HarLog, judge_capture, judge_har, read_har
+    from ._tools.sniff import sniff
+    from ._tools.verdicts import Difference, KeySource, Kind, Problem, Verdict, judge
+
+# The exchange (requests, captures) and the tools (sniffing, verdicts) are imported on first use:
+# a program that only decodes replies never pays for the email parser or the HAR reader.
+_LAZY: Final = {
+    **dict.fromkeys(
+        (
+            "MAX_DOCUMENT_SIZE", "MAX_REQUEST_SIZE", "OPERATOR_FLAGS", "REGISTRATION_FIELDS",
+            "Document", "Form", "Request", "RequestError",
+        ),
+        "smsc_wire._exchange",
+    ),
+    **dict.fromkeys(
+        ("Capture", "HarError", "HarLog", "judge_capture", "judge_har", "read_har"),
+        "smsc_wire._exchange.har",
+    ),
+    "sniff": "smsc_wire._tools.sniff",
+    **dict.fromkeys(
+        ("Difference", "KeySource", "Kind", "Problem", "Verdict", "judge"),
+        "smsc_wire._tools.verdicts",
+    ),
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smsc_wire' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.2.0"
 

@@ -9,9 +9,9 @@ Lark's own cache is never used: it loads a pickle from a guessable path in the t
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smsc_wire._errors import DecodeFailure
@@ -26,11 +26,12 @@ def grammar_text(filename: str) -> str:
     A wheel ships the grammars as ``smsc_wire/grammars``; a checkout keeps them at the top of
     the repository. Plain paths: ``importlib.resources`` costs more to import than this takes.
     """
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "grammars" / filename
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (package.parent / "grammars" / filename).read_text(encoding="utf-8")
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    packaged = os.path.join(package, "grammars", filename)
+    if not os.path.isfile(packaged):
+        packaged = os.path.join(os.path.dirname(package), "grammars", filename)
+    with open(packaged, encoding="utf-8") as file:
+        return file.read()
 
 
 class GrammarParser:
