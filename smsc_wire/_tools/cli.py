@@ -32,8 +32,6 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -47,8 +45,6 @@ from smsc_wire._errors import (
     UnsupportedKeyError,
     WireFormatError,
 )
-from smsc_wire._exchange.errors import RequestError
-from smsc_wire._exchange.request import Request
 from smsc_wire._key import Key, Operation
 from smsc_wire._models import ErrorReply
 from smsc_wire._registry import registry
@@ -59,6 +55,7 @@ from smsc_wire._tools.verdicts import KeySource, Kind, Problem, Verdict
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
+    from smsc_wire._exchange.request import Request
     from smsc_wire._tools.files import Entry
 
 PROG: Final = "smsc-wire"
@@ -506,6 +503,10 @@ def _charset(prog: str, charset: str) -> str:
 def _request_of(prog: str, url: str | None) -> Request | None:
     if url is None:
         return None
+    # Imported here: a run without --url does not pay for the request parser.
+    from smsc_wire._exchange.errors import RequestError
+    from smsc_wire._exchange.request import Request
+
     try:
         return Request.from_url(url)
     except RequestError as exc:  # its message never holds a secret (SPEC D13)
@@ -644,6 +645,8 @@ def _results(
         for entry in entries:
             yield next(judged) if isinstance(entry, Task) else entry
         return
+    from concurrent.futures import ProcessPoolExecutor  # only a parallel run needs it
+
     chunksize = max(1, min(64, len(tasks) // (jobs * 4)))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
     try:
@@ -677,6 +680,16 @@ def _out_result(outcome: Outcome, as_json: bool, bar: Any) -> None:
         _out(_human(outcome), bar=bar)
 
 
+class _NeverRaised(Exception):
+    """Stands for BrokenProcessPool in a serial run, which has no pool to break."""
+
+
+def _broken_pool() -> type[Exception]:
+    module = sys.modules.get("concurrent.futures.process")
+    broken: type[Exception] = getattr(module, "BrokenProcessPool", _NeverRaised)
+    return broken
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     prog = args.prog
     key = _key(args)
@@ -700,7 +713,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 args.current = entry.path
                 try:
                     outcome = next(results)
-                except BrokenProcessPool as exc:
+                except _broken_pool() as exc:
                     # A worker died (a signal, not an exception): the files it held are lost,
                     # and which one killed it is unknown.
                     raise ExitError(
