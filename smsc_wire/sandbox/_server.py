@@ -68,14 +68,11 @@ class SandboxServer:
         if type(threads) is not int or threads < 1:
             raise SandboxError(f"threads must be an int of at least 1, not {threads!r}")
         server = _waitress()
+        listener = _bind(host, port)
         try:
-            # One address, so that waitress makes one listening socket (a name such as
-            # localhost may resolve to several, each of which would take its own free port).
-            address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
             self._server: Any = server.create_server(
                 app,
-                host=address,
-                port=port,
+                sockets=[listener],
                 threads=threads,
                 ident="smsc-wire-sandbox",
                 # The sandbox answers what it is asked; it sits behind no proxy.
@@ -85,8 +82,9 @@ class SandboxServer:
                 # a larger body is refused by waitress itself (413) before it is read.
                 max_request_body_size=16 * 1024 * 1024,
             )
-        except (OSError, ValueError, UnicodeError) as exc:
-            raise SandboxError(f"cannot listen on {host}:{port}: {exc}") from None
+        except BaseException:
+            listener.close()
+            raise
         self.host: Final[str] = str(self._server.effective_host)
         self.port: Final[int] = int(self._server.effective_port)  # waitress gives a str
         self._app = app
@@ -171,6 +169,27 @@ class SandboxServer:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port``, for waitress to listen on.
+
+    Bound here rather than by waitress so that a port in use is one clean error: waitress would
+    leave its half-made server's pipe and socket open. One address only: a name such as
+    localhost may resolve to several, and each would take its own free port.
+    """
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as exc:
+        raise SandboxError(f"cannot listen on {host}:{port}: {exc}") from None
+    listener = socket.socket(info[0], socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(info[4])
+    except OSError as exc:
+        listener.close()
+        raise SandboxError(f"cannot listen on {host}:{port}: {exc}") from None
+    return listener
 
 
 def _stop_accepting(listener: Any) -> Any:
