@@ -23,27 +23,12 @@ from typing import Final
 
 import httpx
 import pytest
+from sandbox_clients.serve import COMMAND, ROOT, cli_has_serve
 
 from smsc_wire.sandbox import _cli
 
 PASSWORD: Final = "Pa55-word-Ё"
 APIKEY: Final = "api-key-123"
-ROOT: Final = Path(__file__).resolve().parent.parent
-
-
-def cli_has_serve() -> bool:
-    from smsc_wire._tools import cli
-
-    parser = cli.build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return "serve" in commands.choices
-
-
-COMMAND: Final = (
-    [sys.executable, "-m", "smsc_wire", "serve"]
-    if cli_has_serve()
-    else [sys.executable, "-m", "smsc_wire.sandbox", "serve"]
-)
 
 
 class Served:
