@@ -8,6 +8,8 @@ sandbox and opening another on the same file: everything comes back, ids go on.
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -402,3 +404,14 @@ def test_a_change_the_disk_refuses_is_error_5_and_never_happened(
         monkeypatch.setattr(sandbox._store, "apply", refuse)
         assert web.reply(check_code=1, login="shop", psw=PSW, sender=PHONE, code=code) == save_error
         assert not sandbox.sender("shop", PHONE).confirmed
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["smsc_wire.sandbox", "smsc_wire.sandbox._app", "smsc_wire.sandbox._rules",
+     "smsc_wire.sandbox._state", "smsc_wire.sandbox._faults", "smsc_wire.sandbox._errors"],
+)  # fmt: skip
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

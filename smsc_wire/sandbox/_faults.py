@@ -41,6 +41,7 @@ class Latency:
             raise SandboxError(
                 f"Latency.seconds must be a finite number from 0, not {self.seconds!r}"
             )
+        object.__setattr__(self, "seconds", float(self.seconds))
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ class RateLimit:
     def __post_init__(self) -> None:
         _positive("RateLimit", "limit", self.limit, integer=True)
         _positive("RateLimit", "window", self.window)
+        object.__setattr__(self, "window", float(self.window))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,8 @@ class IpBlock:
         _positive("IpBlock", "failures", self.failures, integer=True)
         _positive("IpBlock", "window", self.window)
         _positive("IpBlock", "duration", self.duration)
+        object.__setattr__(self, "window", float(self.window))
+        object.__setattr__(self, "duration", float(self.duration))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,7 @@ class CodeRule:
             raise SandboxError("CodeRule.fixed must be 1 to 20 ASCII letters or digits")
         if self.resend_after is not None:
             _positive("CodeRule", "resend_after", self.resend_after)
+            object.__setattr__(self, "resend_after", float(self.resend_after))
 
 
 def _compiles(what: str, pattern: object) -> None:

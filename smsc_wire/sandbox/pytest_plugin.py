@@ -24,10 +24,12 @@ from ._app import DEFAULT_ACCOUNT, Sandbox
 
 @pytest.fixture
 def smsc_sandbox() -> Iterator[Sandbox]:
-    """A :class:`~smsc_wire.sandbox.Sandbox` served on a free port of 127.0.0.1 for one test.
+    """A :class:`~smsc_wire.sandbox.Sandbox` served on a free port of 127.0.0.1 for one test::
 
-    >>> # def test_add(smsc_sandbox):
-    >>> #     httpx.get(smsc_sandbox.endpoint, params={"add": 1, "login": "demo", ...})
+    def test_add(smsc_sandbox):
+        reply = httpx.get(smsc_sandbox.endpoint,
+                          params={"add": 1, "login": "demo", "psw": "demo", "sender": "Shop"})
+        assert reply.content == b"ID = 1"
     """
     sandbox = Sandbox(accounts=[DEFAULT_ACCOUNT])
     with sandbox:
