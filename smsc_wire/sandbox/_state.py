@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Final
 from smsc_wire._codes import ErrorCode, OperatorStatus, SenderStatus, sender_status
 from smsc_wire._formats import FORMATS
 from smsc_wire._key import Key, Operation
-from smsc_wire._models import ErrorReply, Ok, Operators, Reply, Sender, SenderAdded, SenderList
+from smsc_wire._models import (
+    ErrorReply,
+    Ok,
+    Operators,
+    Reply,
+    SenderAdded,
+    SenderList,
+    new_sender,
+)
 from smsc_wire._values import MAX_UINT, OPERATOR_FIELDS
 
 from . import _store as store
@@ -364,8 +372,10 @@ class State:
     def _list(book: _Book, key: Key) -> SenderList:
         # SPEC D15: all=0 lists the approved names, all=1 every name; operators=1 adds the
         # per-operator statuses (and with all=1 the status too, SPEC D2).
+        # new_sender: the records hold checked values already (the dataclass __init__ would
+        # cost more than the rest of the list).
         senders = [
-            Sender(
+            new_sender(
                 record.name,
                 record.id,
                 record.status if key.all else None,
