@@ -4,13 +4,14 @@ Strategy: the Markdown files are read as a sequence of fenced blocks, and each k
 checked by what it claims. The conventions, which every page under docs/ and README.md follow:
 
 - A ```` ```python ```` or ```` ```pycon ```` block runs (indented in a list item too). The blocks of one file run in order in one
-  namespace (a later block may use an earlier block's names). A block whose first line starts
+  namespace (a later block may use an earlier block's names), from the repository's root. A block whose first line starts
   with ``>>>`` (and every ``pycon`` block) is a doctest: its output must match, with ``...``
   (ELLIPSIS) allowed and the module path of an exception shown by its public name
   (``smsc_wire.WireFormatError``, whatever private module defines it). Any other block is run as
   a script; if every top-level ``print(`` line of it is followed by ``# `` comment lines, those
   comments are the exact output. No other info string starting with ``py`` is allowed, so no
-  Python example escapes the tests.
+  Python example escapes the tests. A page whose examples change process-wide tables (one that
+  registers an operation, ``ISOLATED``) runs in a fresh interpreter.
 - A block of wire bytes is checked when the line before it (blank lines aside) is an HTML comment
   ``<!-- wire: KEY | MODEL -->`` or ``<!-- valid: KEY | MODEL -->``. ``KEY`` is a key as the
   library prints it (``fmt=0 get all=1 operators=0``, ``fmt=2 del``), ``MODEL`` a Python
@@ -27,19 +28,30 @@ checked by what it claims. The conventions, which every page under docs/ and REA
   link resolves. A path under tests/, fuzz/, bench/ or examples/, or a test name (test_x),
   written as inline code, exists; an extra named in an install command (``'.[cli]'``) is one of
   pyproject.toml, and the extras table of docs/index.md lists every one.
+- A ```` ```console ```` block is a transcript, and it runs: each line starting with ``$ `` is a
+  command, the lines up to the next ``$ `` are its output (standard output and standard error,
+  as a terminal shows them). The commands of one page run in order, in one scratch folder that
+  holds a copy of examples/, with ``smsc-wire`` and ``python3`` the ones under test; only the
+  commands of ``TRANSCRIBED`` may appear. Commands to type that are not run (installing, the
+  test command) go in ```` ```sh ```` blocks.
+- A recipe function of tests/test_http_recipes.py shown on a page is shown exactly as the test
+  file has it, and docs/cookbook.md shows every one of them.
 - ``mkdocs build --strict`` succeeds (skipped without the ``docs`` extra).
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import doctest
 import functools
 import importlib
 import importlib.util
 import io
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -211,7 +223,17 @@ class PageRun:
 
 @functools.cache
 def run_page(path: Path) -> PageRun:
-    namespace: dict[str, Any] = {"__name__": f"docs.{path.stem}"}
+    # The examples are written to be run from the repository's root, as a reader runs them.
+    with contextlib.chdir(ROOT):
+        return _run_blocks(path)
+
+
+def _run_blocks(path: Path) -> PageRun:
+    # The namespace is a module's, registered as one: a dataclass defined on a page looks its
+    # module up in sys.modules, as any class defined in a real file can.
+    module = ModuleType(f"docs.{path.stem}")
+    sys.modules[module.__name__] = module
+    namespace: dict[str, Any] = module.__dict__
     failures: list[str] = []
     attempted = 0
     for block in read_page(path).blocks:
@@ -246,13 +268,45 @@ def run_page(path: Path) -> PageRun:
     return PageRun(namespace, failures, attempted)
 
 
+# Pages whose examples change process-wide tables (register_operation): their blocks run in a
+# fresh interpreter, so that the operation they add is not known to the other tests.
+ISOLATED: Final = frozenset({DOCS / "extending.md"})
+
+
+def run_isolated(path: Path) -> PageRun:
+    """``run_page(path)`` in a fresh interpreter: its failures and doctest count, no namespace."""
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import test_docs\n"
+        "run = test_docs.run_page(Path(sys.argv[1]))\n"
+        "print(json.dumps([run.failures, run.doctests]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        return PageRun(
+            {}, [f"{_page_id(path)}: the isolated run failed:\n{done.stderr[-4000:]}"], 0
+        )
+    failures, doctests = json.loads(done.stdout.splitlines()[-1])
+    return PageRun({}, failures, doctests)
+
+
 def _page_id(path: Path) -> str:
     return str(path.relative_to(ROOT))
 
 
 @pytest.mark.parametrize("path", PAGES, ids=_page_id)
 def test_python_blocks_run(path: Path) -> None:
-    run = run_page(path)
+    run = run_isolated(path) if path in ISOLATED else run_page(path)
     assert not run.failures, "\n".join(run.failures)
     if path == README:
         assert run.doctests >= 4  # what the README test checked before the docs site existed
@@ -289,7 +343,9 @@ def parse_key(text: str) -> sw.Key:
 
 
 def _checked_blocks() -> list[Block]:
-    return [b for page in PAGES for b in read_page(page).blocks if b.check is not None]
+    blocks = [b for page in PAGES for b in read_page(page).blocks if b.check is not None]
+    assert not [b.where for b in blocks if b.path in ISOLATED], "no wire checks on isolated pages"
+    return blocks
 
 
 def _model(block: Block) -> tuple[sw.Key, sw.Reply]:
@@ -401,10 +457,6 @@ def test_reference_documents_every_public_name() -> None:
 _LINK: Final = re.compile(
     r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|^\s*\[[^\]]+\]:\s*(\S+)|(?:href|src)=\"([^\"]+)\"", re.M
 )
-# Links that leave the repository and that the README still had when the docs site began; the
-# README's owner replaces them (with docs/decisions.md), after which the entry can go. Any other
-# such link fails.
-PENDING_OUTSIDE: Final = {README: {"../shared/SPEC.md"}}
 
 
 def outside_links(path: Path) -> set[str]:
@@ -426,13 +478,10 @@ def outside_links(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", PAGES, ids=_page_id)
 def test_no_link_leaves_the_repository(path: Path) -> None:
-    assert outside_links(path) <= PENDING_OUTSIDE.get(path, set())
+    assert not outside_links(path), "links that leave the repository (or docs/) or name no file"
 
 
 # --- names of files, tests and extras -----------------------------------------------------------
-
-# Extras the docs name before pyproject.toml has them; its owner adds them (then the entry can go).
-PENDING_EXTRAS: Final = {"docs"}
 
 
 def _extras() -> set[str]:
@@ -449,7 +498,7 @@ def _named_extras(text: str) -> set[str]:
 
 @pytest.mark.parametrize("path", PAGES, ids=_page_id)
 def test_named_extras_exist(path: Path) -> None:
-    unknown = _named_extras(path.read_text(encoding="utf-8")) - _extras() - PENDING_EXTRAS
+    unknown = _named_extras(path.read_text(encoding="utf-8")) - _extras()
     assert not unknown, f"no such extra in pyproject.toml: {sorted(unknown)}"
 
 
@@ -457,7 +506,7 @@ def test_the_extras_table_lists_every_extra() -> None:
     prose = read_page(DOCS / "index.md").prose
     table = prose.split("| extra |", 1)[1].split("\n\n", 1)[0]
     listed = set(re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE))
-    assert listed == _extras() | PENDING_EXTRAS
+    assert listed == _extras()
 
 
 _DEFINED_TESTS: Final = re.compile(r"^\s*(?:async )?def (test_\w+)", re.MULTILINE)
@@ -476,6 +525,146 @@ def test_named_files_and_tests_exist(path: Path) -> None:
     }
     unknown = sorted(set(re.findall(r"`(test_\w+)`", text)) - defined)
     assert not unknown, f"no such test under tests/: {unknown}"
+
+
+# --- command transcripts -------------------------------------------------------------------------
+
+# The programs a transcript may run: the command under test, and the few a reader needs to look
+# at what it wrote. Anything else (pip, git, venv) belongs in a ```sh block, which is not run.
+TRANSCRIBED: Final = frozenset(
+    {"smsc-wire", "python3", "echo", "printf", "head", "cat", "grep", "rm"}
+)
+_SHIMS: Final = {
+    "smsc-wire": f'exec "{sys.executable}" -m smsc_wire "$@"\n',
+    "python3": f'exec "{sys.executable}" "$@"\n',
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command of a transcript and the output the page shows for it."""
+
+    where: str
+    command: str
+    output: str
+
+
+def transcript(block: Block) -> list[Step]:
+    """The steps of a ```console block; output before the first command has the command ''."""
+    steps: list[Step] = []
+    for number, line in enumerate(block.text.split("\n")):
+        where = f"{block.path.relative_to(ROOT)}:{block.line + number}"
+        if line.startswith("$ "):
+            steps.append(Step(where, line[2:], ""))
+        elif not steps:
+            steps.append(Step(where, "", line + "\n"))
+        else:
+            last = steps[-1]
+            steps[-1] = Step(last.where, last.command, last.output + line + "\n")
+    return steps
+
+
+def _transcribed(path: Path) -> list[Step]:
+    return [
+        step for block in read_page(path).blocks if block.info == "console"
+        for step in transcript(block)
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shims(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of the commands under test: this interpreter's smsc_wire and python3."""
+    folder = tmp_path_factory.mktemp("bin")
+    for name, script in _SHIMS.items():
+        shim = folder / name
+        shim.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+        shim.chmod(0o755)
+    return folder
+
+
+_PAGES_WITH_TRANSCRIPTS: Final = [page for page in PAGES if _transcribed(page)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="transcripts are POSIX shell sessions")
+@pytest.mark.parametrize("path", _PAGES_WITH_TRANSCRIPTS, ids=_page_id)
+def test_transcripts_show_real_output(path: Path, shims: Path, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    env = {
+        **os.environ,
+        "PATH": f"{shims}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONPATH": str(ROOT),
+        "COLUMNS": "100",
+    }
+    status = 0
+    failures = []
+    for step in _transcribed(path):
+        program = (step.command.split(maxsplit=1) or [""])[0]
+        if not program:
+            failures.append(f"{step.where}: a transcript starts with a command ('$ ')")
+            continue
+        if program not in TRANSCRIBED:
+            failures.append(f"{step.where}: {program} is not run in transcripts: use ```sh")
+            continue
+        # `echo $?` shows the status of the command before, which ran in another shell.
+        done = subprocess.run(
+            ["/bin/sh", "-c", f"(exit {status}); {step.command}"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=120,
+            check=False,
+        )
+        status = done.returncode
+        shown = done.stdout.decode("utf-8", "backslashreplace")
+        if shown != step.output:
+            failures.append(
+                f"{step.where}: $ {step.command}\n--- the page shows:\n{step.output}"
+                f"--- it prints:\n{shown}"
+            )
+    assert not failures, "\n".join(failures)
+
+
+# --- the HTTP recipes ----------------------------------------------------------------------------
+
+RECIPES: Final = ROOT / "tests" / "test_http_recipes.py"
+COOKBOOK: Final = DOCS / "cookbook.md"
+
+
+def _functions(source: str, lines: range | None = None) -> dict[str, str]:
+    """The top-level functions of ``source`` (starting within ``lines``) and their text."""
+    return {
+        node.name: ast.get_source_segment(source, node) or ""
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (lines is None or node.lineno in lines)
+    }
+
+
+def _recipes() -> dict[str, str]:
+    """The recipes of tests/test_http_recipes.py: the functions of its section "the recipes"."""
+    source = RECIPES.read_text(encoding="utf-8")
+    headings = [n for n, line in enumerate(source.split("\n"), 1) if line.startswith("# --- ")]
+    start = next(n for n in headings if source.split("\n")[n - 1].startswith("# --- the recipes"))
+    end = min((n for n in headings if n > start), default=len(source))
+    return _functions(source, range(start, end))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=_page_id)
+def test_recipes_are_shown_as_tested(path: Path) -> None:
+    recipes = _recipes()
+    shown = {
+        name: text
+        for block in read_page(path).blocks
+        if block.info == "python"
+        for name, text in _functions(block.text).items()
+        if name in recipes
+    }
+    differ = sorted(name for name, text in shown.items() if text != recipes[name])
+    assert not differ, f"show these as tests/test_http_recipes.py has them: {differ}"
+    if path == COOKBOOK:
+        assert set(shown) == set(recipes), f"missing recipes: {sorted(set(recipes) - set(shown))}"
 
 
 # --- the site ------------------------------------------------------------------------------------

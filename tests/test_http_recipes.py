@@ -1,11 +1,11 @@
 """The README's HTTP recipes, run against a loopback server: httpx (sync and async) and requests.
 
-Strategy: each recipe below is a function written exactly as the README shows it (only the import
-line differs until ``smsc_wire`` re-exports the request API). A stdlib ``ThreadingHTTPServer`` on
-127.0.0.1 (a free port, stopped after each test) stands in for the service: it reads each request
-with ``Request.from_url``/``from_form``, answers the canonical reply of the operation in the
-request's fmt and charset (SPEC D5, D10), and records the raw query and body, so each test checks
-the bytes the recipe sent — secrets included, since those are what authenticates (SPEC D13).
+Strategy: each recipe below is a function written exactly as the README and docs/cookbook.md show
+it (tests/test_docs.py compares them). A stdlib ``ThreadingHTTPServer`` on 127.0.0.1 (a free
+port, stopped after each test) stands in for the service: it reads each request with
+``Request.from_url``/``from_form``, answers the canonical reply of the operation in the request's
+fmt and charset (SPEC D5, D10), and records the raw query and body, so each test checks the bytes
+the recipe sent — secrets included, since those are what authenticates (SPEC D13).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ import pytest
 import requests
 
 import smsc_wire as sw
-from smsc_wire._exchange import Document, Request, RequestError
+from smsc_wire import Document, Request, RequestError
 
 LOGIN: Final = "shop"
 PSW: Final = "p@ss w0rd&Ё"
 APIKEY: Final = "k3y+/="
 
-# --- the recipes, as the README shows them -------------------------------------------------------
+# --- the recipes, as the README and docs/cookbook.md show them ---------------------------------
 
 
 def list_senders(base: str, login: str, psw: str) -> sw.SenderList:
