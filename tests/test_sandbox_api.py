@@ -189,6 +189,8 @@ def test_statuses_and_operators(sandbox: Sandbox, web: InProcess) -> None:
         (lambda: Sandbox(rules=BAD("strict")), "rules must be a Rules, not str"),
         (lambda: Sandbox(clock=BAD(0)), "clock must be a Clock, not int"),
         (lambda: Sandbox(accounts=[BAD(("a",))]), "accounts are (login, password) or (login, password, apikey)"),
+        (lambda: Sandbox(state=BAD(3)), "state must be a path (str or os.PathLike), not int"),
+        (lambda: Sandbox().serve(host=BAD(3)), "host must be a str, not int"),
         (lambda: setattr(Sandbox(), "rules", None), "rules must be a Rules, not NoneType"),
         (lambda: Clock(start=BAD("now")), "Clock start must be a finite number of seconds, not 'now'"),
         (lambda: Clock().advance(-1), "the clock advances by a finite number of seconds from 0, not -1"),

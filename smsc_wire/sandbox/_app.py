@@ -27,13 +27,19 @@ from smsc_wire._api import encode_bytes
 from smsc_wire._codes import ErrorCode, OperatorStatus, SenderStatus
 from smsc_wire._errors import EncodeError
 from smsc_wire._exchange import MAX_REQUEST_SIZE, Request, RequestError
-from smsc_wire._exchange.form import RawPair, parse_multipart, request_codec, split_query
+from smsc_wire._exchange.form import (
+    DEFAULT_CHARSET,
+    RawPair,
+    parse_multipart,
+    request_codec,
+    split_query,
+)
 from smsc_wire._formats import FORMATS
 from smsc_wire._key import Key
 from smsc_wire._models import ErrorReply, Reply, Sender, SenderAdded, SenderList
 from smsc_wire._registry import registry
 
-from ._errors import SandboxError, is_tuple
+from ._errors import SandboxError, is_path, is_tuple
 from ._faults import (
     BareOk,
     CloseMidBody,
@@ -62,7 +68,6 @@ DEFAULT_ACCOUNT: Final = ("demo", "demo")
 """The account ``smsc-wire serve`` and the ``smsc_sandbox`` fixture start with: login
 ``demo``, password ``demo``."""
 
-DEFAULT_CHARSET: Final = "windows-1251"
 _HISTORY: Final = 10_000
 _SECRET_NAMES: Final = (b"psw", b"apikey")
 _SHOWN_VALUE: Final = 100
@@ -182,8 +187,12 @@ class Sandbox:
         """The sandbox's time: ``sandbox.clock.advance(60)`` steps past a rate limit's minute."""
         if state is None:
             self._store: MemoryStore | SqliteStore = MemoryStore()
-        else:
+        elif is_path(state):
             self._store = SqliteStore(state)
+        else:
+            raise SandboxError(
+                f"state must be a path (str or os.PathLike), not {type(state).__name__}"
+            )
         self._state = State(self.clock, self._store, random.Random(seed))
         if isinstance(self._store, SqliteStore):
             self._state.load(self._store.load())

@@ -9,6 +9,7 @@ and never holds a password or an API key (SPEC D13).
 from __future__ import annotations
 
 import math
+import os
 
 from smsc_wire._errors import SmscWireError
 
@@ -41,6 +42,11 @@ def is_seconds(value: object) -> bool:
         and math.isfinite(value)
         and value >= 0
     )
+
+
+def is_path(value: object) -> bool:
+    """Whether ``value`` is a file system path: a ``str`` or an ``os.PathLike``."""
+    return isinstance(value, str | os.PathLike)
 
 
 def is_tuple(value: object) -> bool:

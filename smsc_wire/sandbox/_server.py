@@ -19,7 +19,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from ._errors import SandboxError
+from ._errors import SandboxError, is_str
 
 if TYPE_CHECKING:
     from ._app import Sandbox
@@ -178,6 +178,8 @@ def _bind(host: str, port: int) -> socket.socket:
     leave its half-made server's pipe and socket open. One address only: a name such as
     localhost may resolve to several, and each would take its own free port.
     """
+    if not is_str(host):
+        raise SandboxError(f"host must be a str, not {type(host).__name__}")
     try:
         info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except (OSError, UnicodeError) as exc:
