@@ -12,6 +12,7 @@ their replies reach the client (the drain), then closes every connection and joi
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import socket
 import threading
@@ -43,8 +44,10 @@ _FILTER: Final = _QuietFaults()
 
 
 def _waitress() -> Any:
+    # Imported by name, on first use: the sandbox imports without the extra, and waitress
+    # (untyped) is used through a few attributes only.
     try:
-        from waitress import server
+        server = importlib.import_module("waitress.server")
     except ImportError:
         raise SandboxError(
             "serving the sandbox over HTTP needs waitress: pip install 'smsc_wire[sandbox]'"
@@ -205,7 +208,7 @@ def _stop_accepting(listener: Any) -> Any:
 
 
 def _close_all(socket_map: dict[int, Any]) -> Any:
-    from waitress import wasyncore
+    wasyncore: Any = importlib.import_module("waitress.wasyncore")
 
     def thunk() -> None:
         wasyncore.close_all(socket_map, ignore_all=True)
