@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
@@ -484,115 +484,154 @@ class Sandbox:
                 _Response(405, "Method Not Allowed", "text/plain; charset=utf-8", body), "HTTP 405"
             )
 
-        # SPEC D13: the request code reads the request; GET reads the query string alone, as
-        # the service (PHP) does, even if a client sent a body with it.
-        request: Request | None = None
-        refusal: str | None = None
-        form: bytes | None = None
-        content_type = str(environ.get("CONTENT_TYPE") or "")
-        try:
-            if method == "POST":
-                form = _read_body(environ)
-                if form is not None and content_type.lower().startswith(
-                    "application/x-www-form-urlencoded"
-                ):
-                    target += " " + _masked(form)
-                if form is None:
-                    refusal = f"the body is over {MAX_REQUEST_SIZE} bytes (SPEC D11)"
-                else:
-                    request = Request.from_form(form, content_type, url=b"?" + query)
-            else:
-                request = Request.from_url(b"?" + query)
-        except RequestError as exc:
-            refusal = exc.reason
+        incoming = _read(environ, method, query)
+        if incoming.shown_body:
+            target += " " + incoming.shown_body
+        request = incoming.request
+        plan = self._plan(request)
+        operation = None if request is None else str(request.operation.value)
+        answer = plan.answer
+        if isinstance(answer, HttpStatus):
+            _pause(plan.hold)
+            assert answer.body is not None
+            response = _Response(
+                answer.status, answer.reason, "text/plain; charset=utf-8", answer.body
+            )
+            return done(response, f"HTTP {answer.status}", operation=operation, faults=plan.applied)
 
         rules = self._rules
-        applied: list[str] = []
-        hold, held = 0.0, False
-        answer: HttpStatus | ErrorAnswer | None = None
-        later: list[Injection] = []
+        served: Served | None = None
+        refusal = incoming.refusal
+        if request is None:
+            key, charset = _fallback(query, incoming.form, incoming.content_type)
+            reply: Reply = error(ErrorCode.PARAMETERS_ERROR)
+        elif request.key not in registry:
+            # fmt outside 0-3, or fmt=1 with operators=1 (SPEC D1): a parameters error, in the
+            # fmt asked for where there is one.
+            fmt = request.key.fmt
+            key, charset = Key(fmt if fmt in FORMATS else 0, "del"), request.charset
+            reply = error(ErrorCode.PARAMETERS_ERROR)
+            refusal = "no reply form for this fmt and flags (SPEC D1)"
+        elif isinstance(answer, ErrorAnswer):
+            key, charset = request.key, request.charset
+            description = answer.description
+            if description is None:
+                description = DESCRIPTIONS.get(answer.code, f"error {answer.code}")
+            reply = ErrorReply(answer.code, description)
+        else:
+            key, charset = request.key, request.charset
+            served = self._state.serve(request, address, rules, plan.hold)
+            reply = served.reply
+        if served is None:
+            _pause(plan.hold)  # the state holds what it serves itself, while in flight
+
+        body = _encode(reply, key, charset)
+        bare = rules.bare_ok and bare_ok_applies(reply, key)
+        if bare:
+            body = b"OK"
+        body, bare, cut = _reshape(plan, reply, key, charset, body, bare=bare)
+        media = "text/plain" if bare else FORMATS[key.fmt].media_type
+        response = _Response(200, "OK", f"{media}; charset={charset}", body, cut)
+        outcome = _outcome(reply, refusal, None if served is None else served.code)
+        login = None if served is None else served.login
+        return done(response, outcome, operation=operation, login=login, faults=plan.applied)
+
+    def _plan(self, request: Request | None) -> _Plan:
+        """The injected faults that act on this request: those before serving it are taken
+        now; those on its reply are taken later, if they can act on it."""
+        plan = _Plan()
+        held = False
         for injection in self._active_injections():
             if not injection.matches(request):
                 continue
             fault = injection.fault
             if isinstance(fault, Latency):
                 if not held and injection.take():
-                    hold, held = fault.seconds, True
-                    applied.append(repr(fault))
+                    plan.hold, held = fault.seconds, True
+                    plan.applied.append(repr(fault))
             elif isinstance(fault, HttpStatus | ErrorAnswer):
-                if answer is None and injection.take():
-                    answer = fault
-                    applied.append(repr(fault))
+                if plan.answer is None and injection.take():
+                    plan.answer = fault
+                    plan.applied.append(repr(fault))
             else:
-                later.append(injection)
-
-        operation = None if request is None else str(request.operation.value)
-        if isinstance(answer, HttpStatus):
-            _pause(hold)
-            assert answer.body is not None
-            response = _Response(
-                answer.status, answer.reason, "text/plain; charset=utf-8", answer.body
-            )
-            return done(response, f"HTTP {answer.status}", operation=operation, faults=applied)
-
-        served: Served | None = None
-        if request is None:
-            key, charset = _fallback(query, form, content_type)
-            reply: Reply = error(ErrorCode.PARAMETERS_ERROR)
-            _pause(hold)
-        else:
-            key, charset = request.key, request.charset
-            if key not in registry:
-                # fmt outside 0-3, or fmt=1 with operators=1 (SPEC D1): a parameters error, in
-                # the fmt asked for where there is one.
-                key = Key(key.fmt if key.fmt in FORMATS else 0, "del")
-                reply = error(ErrorCode.PARAMETERS_ERROR)
-                refusal = "no reply form for this fmt and flags (SPEC D1)"
-                _pause(hold)
-            elif isinstance(answer, ErrorAnswer):
-                _pause(hold)
-                description = answer.description
-                if description is None:
-                    description = DESCRIPTIONS.get(answer.code, f"error {answer.code}")
-                reply = ErrorReply(answer.code, description)
-            else:
-                served = self._state.serve(request, address, rules, hold)
-                reply = served.reply
-
-        body = _encode(reply, key, charset)
-        bare = rules.bare_ok and bare_ok_applies(reply, key)
-        if bare:
-            body = b"OK"
-        cut: str | None = None
-        relaid = False
-        for injection in later:
-            fault = injection.fault
-            if isinstance(fault, BareOk):
-                if not bare and bare_ok_applies(reply, key) and injection.take():
-                    body, bare = b"OK", True
-                    applied.append(repr(fault))
-            elif isinstance(fault, NonCanonical):
-                if bare or relaid:
-                    continue
-                changed = relayout(fault, reply, key, charset, body)
-                if changed is not None and injection.take():
-                    body, relaid = changed, True
-                    applied.append(repr(fault))
-            elif isinstance(fault, CloseMidBody | TruncatedBody) and cut is None:
-                enough = len(body) >= (2 if isinstance(fault, CloseMidBody) else 1)
-                if enough and injection.take():
-                    cut = "close" if isinstance(fault, CloseMidBody) else "truncate"
-                    applied.append(repr(fault))
-
-        media = "text/plain" if bare else FORMATS[key.fmt].media_type
-        response = _Response(200, "OK", f"{media}; charset={charset}", body, cut)
-        outcome = _outcome(reply, refusal, None if served is None else served.code)
-        login = None if served is None else served.login
-        return done(response, outcome, operation=operation, login=login, faults=applied)
+                plan.later.append(injection)
+        return plan
 
     def _active_injections(self) -> list[Injection]:
         with self._faults_lock:
             return [i for i in self._injections if i.active]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The faults acting on one request: a hold, an answer instead of serving it, and those
+    that act on its reply (``applied`` lists what acted, for the log)."""
+
+    hold: float = 0.0
+    answer: HttpStatus | ErrorAnswer | None = None
+    later: list[Injection] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Incoming:
+    """A request as read: the parsed request or why the request code refused it."""
+
+    request: Request | None
+    refusal: str | None
+    form: bytes | None
+    content_type: str
+    shown_body: str
+
+
+def _read(environ: Mapping[str, Any], method: str, query: bytes) -> _Incoming:
+    """Parse the request with the request code (SPEC D13). A GET reads its query string alone,
+    as the service (PHP) does, even if the client sent a body with it."""
+    content_type = str(environ.get("CONTENT_TYPE") or "")
+    form: bytes | None = None
+    shown = ""
+    try:
+        if method != "POST":
+            return _Incoming(Request.from_url(b"?" + query), None, None, content_type, "")
+        form = _read_body(environ)
+        if form is None:
+            refusal = f"the body is over {MAX_REQUEST_SIZE} bytes (SPEC D11)"
+            return _Incoming(None, refusal, None, content_type, "")
+        if content_type.lower().startswith("application/x-www-form-urlencoded"):
+            shown = _masked(form)
+        request = Request.from_form(form, content_type, url=b"?" + query)
+        return _Incoming(request, None, form, content_type, shown)
+    except RequestError as exc:
+        return _Incoming(None, exc.reason, form, content_type, shown)
+
+
+def _reshape(
+    plan: _Plan, reply: Reply, key: Key, charset: str, body: bytes, *, bare: bool
+) -> tuple[bytes, bool, str | None]:
+    """The reply's body after the text faults (bare OK, a layout) and which transport fault
+    cuts it, if any. A fault that cannot act on this reply is not used up."""
+    cut: str | None = None
+    relaid = False
+    for injection in plan.later:
+        fault = injection.fault
+        if isinstance(fault, BareOk):
+            if not bare and bare_ok_applies(reply, key) and injection.take():
+                body, bare = b"OK", True
+                plan.applied.append(repr(fault))
+        elif isinstance(fault, NonCanonical):
+            if bare or relaid:
+                continue
+            changed = relayout(fault, reply, key, charset, body)
+            if changed is not None and injection.take():
+                body, relaid = changed, True
+                plan.applied.append(repr(fault))
+        elif isinstance(fault, CloseMidBody | TruncatedBody) and cut is None:
+            # Closing mid-body needs a byte to send first; a short body, one to hold back.
+            enough = len(body) >= (2 if isinstance(fault, CloseMidBody) else 1)
+            if enough and injection.take():
+                cut = "close" if isinstance(fault, CloseMidBody) else "truncate"
+                plan.applied.append(repr(fault))
+    return body, bare, cut
 
 
 def _pause(seconds: float) -> None:
