@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from ._errors import (
     DecodeFailure,
@@ -22,18 +22,22 @@ from ._errors import (
     locate,
     shown,
 )
+from ._key import Key
 from ._registry import registry
 
 if TYPE_CHECKING:
-    from ._key import Key
     from ._models import ErrorReply, Ok, Reply, SenderAdded, SenderList
 
 R = TypeVar("R", bound="SenderList | SenderAdded | Ok")
+
+_codecs: Final = registry._codecs
+"""The registry's own table: a look-up without the Mapping protocol's method calls."""
 
 DEFAULT_MAX_SIZE: Final = 16 * 1024 * 1024
 """The default size limit of :func:`decode`: 16 MiB (SPEC D11)."""
 
 _UTF8_NAMES: Final = frozenset({"utf-8", "utf-8-sig"})
+_BOM: Final = b"\xef\xbb\xbf"
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
@@ -102,7 +106,22 @@ def decode(
     >>> decode(b"name = Shop, Inc, id = 7", Key(fmt=0, operation="get"))
     SenderList(senders=(Sender(name='Shop, Inc', id=7, status=None, operators=None),))
     """
-    codec = registry[key]
+    # The common case first, in as few steps as can be: small replies are decoded by the
+    # thousand, and each step here costs as much as reading one of them.
+    codec = _codecs.get(key) if type(key) is Key else None
+    if codec is None:
+        codec = registry[key]
+    tried = type(raw) is bytes and charset == "utf-8" and len(raw) <= max_size
+    if tried:
+        direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
+        if direct is not None:
+            body: bytes = raw  # type: ignore[assignment]
+            try:
+                reply = direct(body[3:] if body.startswith(_BOM) else body)
+            except Exception:  # the path below decides, and explains
+                reply = None
+            if reply is not None:
+                return reply  # type: ignore[no-any-return]
     if isinstance(raw, str):
         if type(raw) is not str:
             raw = str.__str__(raw)  # SPEC D11: a str subclass is decoded as its characters
@@ -133,13 +152,13 @@ def decode(
         assert data is not None
         encoding = codec_name(charset)
         direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
-        if direct is not None and encoding == "utf-8":
+        if direct is not None and encoding == "utf-8" and not tried:
             try:
-                reply: Reply | None = direct(data[3:] if data[:3] == b"\xef\xbb\xbf" else data)
+                reply = direct(data[3:] if data.startswith(_BOM) else data)
             except Exception:  # the text path below decides, and explains
                 reply = None
             if reply is not None:
-                return cast("R | ErrorReply", reply)
+                return reply  # type: ignore[no-any-return]
         text = text_of(data, encoding, key)
         if encoding != "utf-8":
             # Some codecs (utf-16, utf-7, unicode_escape...) can produce lone surrogates, which
@@ -155,7 +174,7 @@ def decode(
         text = text[1:]
         bom = 1
     try:
-        return cast("R | ErrorReply", codec.decode(text))
+        return codec.decode(text)  # type: ignore[return-value]
     except DecodeFailure as failure:
         raise _wire_error(failure, key, text, encoding, bom) from None
     except WireFormatError:

@@ -10,7 +10,7 @@ is a ``SenderList | ErrorReply`` (the operation written as a literal picks the o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final, Generic, Literal, overload
 
@@ -56,7 +56,7 @@ OkOperation = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True, init=False, eq=False)
 class Key(Generic[R_co]):
     """Selects one reply shape of ``senders.php``.
 
@@ -73,6 +73,9 @@ class Key(Generic[R_co]):
     operation: str
     all: bool
     operators: bool
+    # Worked out once: every decode looks its key up in the registry (SPEC §1 makes keys the
+    # registry's index), and a generated hash would rebuild a tuple each time.
+    _hash: int = field(init=False, repr=False)
 
     @overload
     def __init__(
@@ -125,6 +128,23 @@ class Key(Generic[R_co]):
         object.__setattr__(self, "operation", op)
         object.__setattr__(self, "all", all)
         object.__setattr__(self, "operators", operators)
+        object.__setattr__(self, "_hash", hash((fmt, op, all, operators)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not Key:
+            return NotImplemented
+        return (
+            self._hash == other._hash
+            and self.fmt == other.fmt
+            and self.operation == other.operation
+            and self.all == other.all
+            and self.operators == other.operators
+        )
 
     def __str__(self) -> str:
         shape = shape_of(self.operation)

@@ -233,3 +233,28 @@ class ErrorReply:
 
 Reply: TypeAlias = SenderList | SenderAdded | Ok | ErrorReply
 """Every model :func:`smsc_wire.decode` returns."""
+
+
+# The small replies, made as new_sender makes records: decoders build them by the thousand, and a
+# frozen dataclass's __init__ costs more than reading the reply. Ok has no fields: one will do.
+_set_added_id = SenderAdded.__dict__["id"].__set__
+_set_code = ErrorReply.__dict__["code"].__set__
+_set_description = ErrorReply.__dict__["description"].__set__
+
+OK_REPLY: Ok = Ok()
+"""The one ``Ok`` the decoders return (equal to any other: it has no fields)."""
+
+
+def new_added(id: int) -> SenderAdded:
+    """A :class:`SenderAdded` from an id a decoder has already checked."""
+    reply: SenderAdded = _new(SenderAdded)
+    _set_added_id(reply, id)
+    return reply
+
+
+def new_error(code: ErrorCode | int, description: str | None) -> ErrorReply:
+    """An :class:`ErrorReply` from values a decoder has already checked."""
+    reply: ErrorReply = _new(ErrorReply)
+    _set_code(reply, code)
+    _set_description(reply, description)
+    return reply

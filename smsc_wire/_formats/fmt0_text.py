@@ -16,7 +16,15 @@ from smsc_wire._checks import ordered_operators
 from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
-from smsc_wire._models import ErrorReply, Operators, OperatorValue, Sender, SenderList, new_sender
+from smsc_wire._models import (
+    ErrorReply,
+    Operators,
+    OperatorValue,
+    Sender,
+    SenderList,
+    new_error,
+    new_sender,
+)
 from smsc_wire._values import (
     FIELD_START,
     OPERATOR_FIELDS,
@@ -47,13 +55,13 @@ def _read_error(line: str) -> ErrorReply | None:
         return None
     code, found, description = line[8:-1].partition(" (")
     number = uint_text(code)
-    return None if not found or number is None else ErrorReply(error_code(number), description)
+    return None if not found or number is None else new_error(error_code(number), description)
 
 
 def _error_from_tokens(items: list[Token]) -> ErrorReply:
     code, description = items
     number = parse_uint(code, code.start_pos, "error code")
-    return ErrorReply(error_code(number), str(description[:-1]))
+    return new_error(error_code(number), str(description[:-1]))
 
 
 def _write_error(code: int, description: str | None) -> str:

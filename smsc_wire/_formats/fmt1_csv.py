@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from smsc_wire._codes import error_code
-from smsc_wire._models import ErrorReply
+from smsc_wire._models import ErrorReply, new_error
 from smsc_wire._values import parse_uint, uint_text
 
 from . import FORMATS
@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 
 def _read_error(line: str) -> ErrorReply | None:
     number = uint_text(line[3:])
-    return None if number is None else ErrorReply(error_code(number), None)
+    return None if number is None else new_error(error_code(number), None)
 
 
 def _error_from_tokens(items: list[Token]) -> ErrorReply:
     (token,) = items
     code = parse_uint(token[3:], (token.start_pos or 0) + 3, "error code")
-    return ErrorReply(error_code(code), None)
+    return new_error(error_code(code), None)
 
 
 def _write_error(code: int, description: str | None) -> str:

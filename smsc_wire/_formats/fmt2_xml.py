@@ -20,6 +20,7 @@ from smsc_wire._codes import error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
+    OK_REPLY,
     ErrorReply,
     Ok,
     Operators,
@@ -28,6 +29,8 @@ from smsc_wire._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_added,
+    new_error,
     new_sender,
 )
 from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
@@ -368,7 +371,7 @@ def _error(text: str, root: etree._Element) -> ErrorReply:
     _no_attributes(text, description)
     _no_attributes(text, code)
     value = _uint(text, _leaf_text(text, code), "error code", _text_pos(text, code))
-    return ErrorReply(error_code(value), _leaf_text(text, description))
+    return new_error(error_code(value), _leaf_text(text, description))
 
 
 def _expect_root(text: str, root: etree._Element, tag: str) -> None:
@@ -402,7 +405,7 @@ def _fast_error(root: etree._Element) -> ErrorReply | None:
     number = None if code is None else uint_text(code)
     if description is None or number is None:
         return None
-    return ErrorReply(error_code(number), description)
+    return new_error(error_code(number), description)
 
 
 # --- readers ------------------------------------------------------------------------------------
@@ -446,7 +449,7 @@ def _fast_added(codec: XmlCodec, root: etree._Element) -> SenderAdded | None:
     if value is None:
         raise Rejected
     number = _fast_number(value)
-    return None if number is None else SenderAdded(number)
+    return None if number is None else new_added(number)
 
 
 def _checked_added(codec: XmlCodec, text: str, root: etree._Element) -> SenderAdded:
@@ -457,13 +460,13 @@ def _checked_added(codec: XmlCodec, text: str, root: etree._Element) -> SenderAd
         raise DecodeFailure("<sender> holds exactly one <id>", _pos(text, root))
     _no_attributes(text, children[0])
     value = _leaf_text(text, children[0])
-    return SenderAdded(_uint(text, value, "id", _text_pos(text, children[0])))
+    return new_added(_uint(text, value, "id", _text_pos(text, children[0])))
 
 
 def _fast_ok(codec: XmlCodec, root: etree._Element) -> Ok | None:
     if root.tag != "result" or len(root) or len(root.attrib) or root.text != "OK":
         raise Rejected
-    return Ok()
+    return OK_REPLY
 
 
 def _checked_ok(codec: XmlCodec, text: str, root: etree._Element) -> Ok:
@@ -471,7 +474,7 @@ def _checked_ok(codec: XmlCodec, text: str, root: etree._Element) -> Ok:
     _no_attributes(text, root)
     if root.text != "OK":
         raise DecodeFailure("expected <result>OK</result>", _text_pos(text, root))
-    return Ok()
+    return OK_REPLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,7 +549,7 @@ class XmlCodec:
         body is left to :meth:`decode`, which explains what is wrong with it.
         """
         if self._bare_ok and raw in _BARE_OK_BYTES:
-            return Ok()
+            return OK_REPLY
         root = _clean_root(raw)
         return None if root is None else self._fast_root(root)
 
@@ -569,7 +572,7 @@ class XmlCodec:
 
     def _decode(self, text: str, *, fast: bool) -> Reply:
         if self._bare_ok and text in _BARE_OK:
-            return Ok()
+            return OK_REPLY
         root = _parse(text)
         namespaces = "xmlns" in text
         reply = None
@@ -596,6 +599,18 @@ class XmlCodec:
         if not name or "\n" in name or "\r" in name:
             raise Rejected
         attrib = node.attrib
+        if not self.key.operators:
+            # The fixed attributes only: read by name, no dict of them all.
+            if len(attrib) != len(self._fixed):
+                raise Rejected
+            id_ = _fast_number(attrib.get("id", ""))
+            status = None
+            if self.key.all:
+                number = _fast_number(attrib.get("status", ""))
+                if number is None:
+                    return None
+                status = sender_status(number)
+            return None if id_ is None else new_sender(name, id_, status, None)
         if len(attrib) > 32:
             return None  # see _attributes
         fields: dict[str, str] = dict(attrib.items())
@@ -608,10 +623,6 @@ class XmlCodec:
             status = sender_status(number)
         if id_ is None:
             return None
-        if not self.key.operators:
-            if fields:
-                raise Rejected
-            return new_sender(name, id_, status, None)
         if "name" in fields or "sender" in fields or "status" in fields:
             raise Rejected
         try:

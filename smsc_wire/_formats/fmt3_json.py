@@ -24,6 +24,7 @@ from smsc_wire._codes import SENDER_STATUS, STATUS_TEXT, error_code, operator_st
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
+    OK_REPLY,
     ErrorReply,
     Ok,
     Operators,
@@ -32,6 +33,8 @@ from smsc_wire._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_added,
+    new_error,
     new_sender,
 )
 from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
@@ -60,6 +63,10 @@ _LINE_BREAK: Final = LINE_BREAK
 # A string token, or a minus sign outside strings: in a valid JSON body every such minus is the
 # sign of a number, which no field may carry (SPEC D9), though orjson reads -0 as plain 0.
 _SIGN: Final = re.compile(r'"(?:[^"\\]++|\\.)*+"|-')
+# A number's sign follows a colon, a bracket or a comma (and whitespace): only a body holding
+# that needs the exact scan above (a minus in a name like "Beauty-Lab" does not).
+_MAYBE_SIGN: Final = re.compile(r"[:\[,][ \t\r\n]*+-")
+_MAYBE_SIGN_BYTES: Final = re.compile(rb"[:\[,][ \t\r\n]*+-")
 # A string orjson writes as it is: no quote, backslash, control character or lone surrogate.
 _PLAIN_STRING: Final = re.compile(r'[^"\\\x00-\x1f\ud800-\udfff]*')
 _NOT_OPERATOR: Final = frozenset(RESERVED_FIELDS)
@@ -325,7 +332,7 @@ def _read_error(value: dict[str, Any]) -> tuple[ErrorReply, int]:
     if type(description) is not str:
         raise _Shape(f"error must be a string, not {_describe(description)}", None, "error")
     code = _uint(value["error_code"], "error code", member="error_code")
-    return ErrorReply(error_code(code), description), 2
+    return new_error(error_code(code), description), 2
 
 
 def _list(codec: JsonCodec, value: Any, mode: Mode) -> tuple[SenderList, int]:
@@ -360,7 +367,7 @@ def _object(value: Any) -> dict[str, Any]:
 def _read_added(codec: JsonCodec, value: Any, mode: Mode) -> tuple[SenderAdded, int]:
     value = _object(value)
     _members(value, ("sender",), None)
-    return SenderAdded(_uint(value["sender"], "id", member="sender")), 1
+    return new_added(_uint(value["sender"], "id", member="sender")), 1
 
 
 def _read_ok(codec: JsonCodec, value: Any, mode: Mode) -> tuple[Ok, int]:
@@ -368,7 +375,7 @@ def _read_ok(codec: JsonCodec, value: Any, mode: Mode) -> tuple[Ok, int]:
     _members(value, ("result",), None)
     if value["result"] != "OK":
         raise _Shape('expected "result": "OK"', None, "result")
-    return Ok(), 1
+    return OK_REPLY, 1
 
 
 Mode = Literal["fast", "mixed", "checked"]
@@ -457,15 +464,44 @@ WRITERS: Final[Mapping[ReplyShape, Callable[[JsonCodec, Reply], str]]] = {
 """The writer of each reply shape (the error reply has its own, :func:`_write_error`)."""
 
 
+_OK_VALUE: Final = {"result": "OK"}
+
+
+def _small(value: dict[str, Any], raw: bytes, shape: ReplyShape) -> Reply | None:
+    """The canonical small replies (the error, the added id, OK) in one step, or ``None``.
+
+    Each is recognised whole: its members, their types and range, one colon per member (no
+    duplicate dropped by orjson, SPEC D6) and no minus sign anywhere (orjson reads -0 as 0,
+    SPEC D9). An error is valid under every key, OK and the id only under theirs; anything
+    else is left to ``_reply``.
+    """
+    if b"-" in raw:
+        return None
+    colons = raw.count(b":")
+    if value == _OK_VALUE:
+        return OK_REPLY if colons == 1 and shape is OK else None
+    if len(value) == 2:
+        description = value.get("error")
+        code = value.get("error_code")
+        if type(description) is str and type(code) is int and 0 <= code <= MAX_UINT:
+            return new_error(error_code(code), description) if colons == 2 else None
+        return None
+    added = value.get("sender")
+    if shape is SENDER_ADDED and type(added) is int and 0 <= added <= MAX_UINT and colons == 1:
+        return new_added(added)
+    return None
+
+
 class JsonCodec:
     """The fmt 3 codec of one key: the error reply, then the shape's tables."""
 
-    __slots__ = ("_bare_ok", "_read", "_record", "_write", "key")
+    __slots__ = ("_bare_ok", "_read", "_record", "_shape", "_write", "key")
 
     def __init__(self, key: Key, wire_format: WireFormat) -> None:
         shape = shape_of(key.operation)
         assert shape is not None
         self.key = key
+        self._shape = shape
         self._read = READERS[shape]
         self._write = WRITERS[shape]
         # SPEC D6: the live service has been seen to answer a bare OK to the OK operations.
@@ -478,7 +514,7 @@ class JsonCodec:
         else:
             self._record = _plain_record
 
-    def decode_utf8(self, raw: bytes) -> Reply | None:
+    def _decode_utf8(self, raw: bytes, mode: Mode = "mixed") -> Reply | None:
         """Decode a UTF-8 body without making a str of it, or ``None`` for the text path.
 
         orjson reads UTF-8 directly; any doubt (invalid JSON, a shape error, a colon that might
@@ -486,13 +522,17 @@ class JsonCodec:
         with positions; a body that is not JSON, or not of the key's shape, raises
         :class:`Rejected`.
         """
-        return self._decode_utf8(raw, "mixed")
-
-    def _decode_utf8(self, raw: bytes, mode: Mode) -> Reply | None:
         if self._bare_ok and raw in (b"OK", b"OK\n", b"OK\r\n"):
-            return Ok()
+            return OK_REPLY
         try:
             value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise Rejected from None  # not JSON: decode's text path says where
+        if type(value) is dict and len(value) <= 2:
+            small = _small(value, raw, self._shape)
+            if small is not None:
+                return small
+        try:
             reply, members = self._reply(value, mode)
         except Declined:
             return None
@@ -500,7 +540,7 @@ class JsonCodec:
             # Not JSON, or a shape the checked reader refuses just the same (it reads the same
             # value): rejected, and decode's text path says what is wrong and where.
             raise Rejected from None
-        if raw.count(b":") != members or b"-" in raw:
+        if raw.count(b":") != members or _MAYBE_SIGN_BYTES.search(raw):
             return None
         return reply
 
@@ -518,7 +558,7 @@ class JsonCodec:
 
     def _decode(self, text: str, mode: Mode) -> Reply:
         if self._bare_ok and text in ("OK", "OK\n", "OK\r\n"):
-            return Ok()
+            return OK_REPLY
         value = _loads(text)
         try:
             reply, members = self._reply(value, mode)
@@ -531,7 +571,7 @@ class JsonCodec:
             if duplicate is not None:
                 name, pos = duplicate
                 raise DecodeFailure(f"the member {shown(name)} appears twice in one object", pos)
-        if "-" in text:
+        if _MAYBE_SIGN.search(text):
             for match in _SIGN.finditer(text):
                 if match.group() == "-":
                     raise DecodeFailure(
@@ -548,6 +588,8 @@ class JsonCodec:
         if isinstance(reply, ErrorReply):
             return _write_error(self, reply)
         return self._write(self, reply)
+
+    decode_utf8 = _decode_utf8
 
 
 def _dumps(value: str | None, where: str, key: Key) -> str:

@@ -22,6 +22,7 @@ from smsc_wire._codes import STATUS_TEXT, sender_status
 from smsc_wire._errors import DecodeFailure, line_at
 from smsc_wire._fast import Rejected
 from smsc_wire._models import (
+    OK_REPLY,
     ErrorReply,
     Ok,
     Operators,
@@ -29,6 +30,7 @@ from smsc_wire._models import (
     Sender,
     SenderAdded,
     SenderList,
+    new_added,
     new_sender,
 )
 from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
@@ -176,6 +178,8 @@ def text_lines(text: str) -> list[str] | None:
 
 def one_line(text: str) -> str | None:
     """The single line of a body for a fast reader (SPEC D6: one trailing line ending)."""
+    if "\n" not in text and "\r" not in text and "\x00" not in text:
+        return text
     lines = text_lines(text)
     return lines[0] if lines is not None and len(lines) == 1 else None
 
@@ -204,10 +208,10 @@ class _Build:
         item = items[0]
         if isinstance(item, ErrorReply):
             return item
-        return SenderAdded(_uint(item, "id"))
+        return new_added(_uint(item, "id"))
 
     def ok(self, items: list[ErrorReply]) -> Ok | ErrorReply:
-        return items[0] if items else Ok()
+        return items[0] if items else OK_REPLY
 
     def error_reply(self, items: list[Token]) -> ErrorReply:
         return self._dialect.error_from_tokens(items)
@@ -255,6 +259,8 @@ def _read_list(codec: LineCodec, text: str) -> SenderList | None:
     status_text = STATUS_TEXT
     senders: list[Sender] = []
     append = senders.append
+    if all_ and not skip and id_sep == status_sep:
+        return _read_csv_status(lines)
     for line in lines:
         if skip and not line.startswith(prefix):
             raise Rejected
@@ -281,6 +287,33 @@ def _read_list(codec: LineCodec, text: str) -> SenderList | None:
     return SenderList(senders)
 
 
+def _read_csv_status(lines: list[str]) -> SenderList | None:
+    """fmt 1 with ``all=1``: ``name,status,id``, split from the end in one call."""
+    status_text = STATUS_TEXT
+    senders: list[Sender] = []
+    append = senders.append
+    for line in lines:
+        parts = line.rsplit(",", 2)
+        if len(parts) != 3 or not parts[0]:
+            raise Rejected  # no status and id at the end, or an empty name
+        name, status_raw, id_raw = parts
+        status = status_text.get(status_raw)
+        if status is None:
+            number = uint_text(status_raw)
+            if number is None:
+                if not (status_raw.isascii() and status_raw.isdigit()):
+                    raise Rejected
+                return None
+            status = sender_status(number)
+        if id_raw.isdigit() and id_raw.isascii() and len(id_raw) < 19:
+            append(new_sender(name, int(id_raw), status, None))
+            continue
+        if not (id_raw.isascii() and id_raw.isdigit()):
+            raise Rejected
+        return None  # a long id: the grammar checks its range
+    return SenderList(senders)
+
+
 def _read_added(codec: LineCodec, text: str) -> SenderAdded | None:
     line = one_line(text)
     prefix = codec.dialect.added_prefix
@@ -292,13 +325,13 @@ def _read_added(codec: LineCodec, text: str) -> SenderAdded | None:
         if not (digits.isascii() and digits.isdigit()):
             raise Rejected
         return None
-    return SenderAdded(number)
+    return new_added(number)
 
 
 def _read_ok(codec: LineCodec, text: str) -> Ok | None:
     if one_line(text) != "OK":
         raise Rejected
-    return Ok()
+    return OK_REPLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +401,18 @@ class LineCodec:
         self._fast = reader.fast
         self._start = reader.start(key)
         self._write = WRITERS[shape]
+
+    def decode_utf8(self, raw: bytes) -> Reply | None:
+        """The reply of a UTF-8 body by the fast reader alone, or ``None`` for ``decode``.
+
+        Spares a small reply the steps of the text path; ``decode`` reads again whatever this
+        declines or rejects, and explains it.
+        """
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return self.fast(text)
 
     def decode(self, text: str) -> Reply:
         try:
