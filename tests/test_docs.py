@@ -737,3 +737,15 @@ def test_renderer_links_decision_citations_outside_fences() -> None:
     assert (
         link(text) == "(SPEC [D6][d6], [D8][d8]) and SPEC [D10][d10]\n```pycon\n>>> 'SPEC D9'\n```"
     )
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    # CI must prove what a contributor runs: the README's second quick-start command.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [
+        line for line in readme.splitlines() if line.startswith("python3 -m venv .venv && ")
+    ]
+    test_command = next(line for line in commands if "pytest" in line)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci
+    assert ci[-1] == test_command  # the last step: nothing after it can hide its status

@@ -76,3 +76,17 @@ def test_a_format_module_whose_tables_disagree_with_its_declaration_fails_at_imp
     more = replace(FORMATS[3], shapes=FORMATS[3].shapes | {sw.ReplyShape("balance", object)})
     with pytest.raises(ImportError, match=r"^fmt 3: the readers and writers of "):
         more.check_tables({SENDER_LIST: 1, SENDER_ADDED: 1, OK: 1}, {SENDER_LIST: 1})
+
+
+def test_sniff_finds_a_registered_operation() -> None:
+    # A codec of another's is asked about every body: the built-in fmts' first-word rules say
+    # nothing about what it reads.
+    script = (
+        "import runpy, smsc_wire as sw\n"
+        f"runpy.run_path({str(EXAMPLE)!r})\n"
+        "print([str(key) for key in sw.sniff(b'balance = 12')])\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert completed.stdout.strip() == "['fmt=0 balance']"

@@ -605,7 +605,7 @@ def _entries(
                 Task(path, None, listed_key, listed_charset, KeySource.MANIFEST, sha256=digest)
             )
             continue
-        if _is_har(path) and request is None:
+        if _is_har(path):  # a capture carries its own requests (SPEC D14)
             entries.extend(_har_entries(path))
             continue
         entries.append(Task(path, None, fields, charset, source))

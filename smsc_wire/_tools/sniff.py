@@ -207,10 +207,12 @@ def candidates(text: str) -> list[Key]:
     possible: dict[int, bool] = {}
     found = []
     for entry in _plan():
+        if entry.group is None:
+            found.append(entry.key)  # another's codec: no knowledge of what it reads
+            continue
         able = possible.get(entry.fmt)
         if able is None:
-            known = entry.fmt in FORMATS
-            able = possible[entry.fmt] = _could_be(entry.fmt, text) if known else True
+            able = possible[entry.fmt] = _could_be(entry.fmt, text)
         if able:
             found.append(entry.key)
     return found
@@ -252,14 +254,15 @@ def matches(
     errors: dict[int, tuple[Reply, bool]] = {}
     for entry in _plan():
         fmt = entry.fmt
-        able = possible.get(fmt)
-        if able is None:
-            able = possible[fmt] = _could_be(fmt, text) if fmt in FORMATS else True
-            if able and fmt in FORMATS:
-                shapes[fmt] = _shapes_of(fmt, text)
-        if not able:
-            continue
         group = entry.group
+        if group is not None:  # what the body's first words rule out, for the built-in codecs
+            able = possible.get(fmt)
+            if able is None:
+                able = possible[fmt] = _could_be(fmt, text)
+                if able:
+                    shapes[fmt] = _shapes_of(fmt, text)
+            if not able:
+                continue
         if group is not None:
             error = errors.get(fmt)
             if error is not None:
