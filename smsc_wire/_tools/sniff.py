@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
 from smsc_wire._errors import DecodeFailure, EncodeError, InputTooLargeError, WireFormatError
 from smsc_wire._fast import Rejected
-from smsc_wire._formats import FORMATS
 from smsc_wire._models import ErrorReply, Ok, SenderList
 from smsc_wire._registry import registry
 from smsc_wire._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape
