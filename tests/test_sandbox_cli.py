@@ -265,3 +265,17 @@ def test_help_describes_the_command() -> None:
     for option in ("--host", "--port N", "--account LOGIN:PASSWORD[:APIKEY]", "--code CODE",
                    "--any-names", "--bare-ok", "--no-limits", "--state PATH"):  # fmt: skip
         assert option in done.stdout
+
+
+def test_registering_serve_costs_the_other_subcommands_nothing() -> None:
+    # The command line builds every subparser on each run: the sandbox loads on first use only.
+    code = (
+        "import sys, argparse, smsc_wire.sandbox._cli as c; "
+        "c.add_parser(argparse.ArgumentParser().add_subparsers()); "
+        "print(sorted(m for m in ('smsc_wire.sandbox._app', 'smsc_wire._exchange', 'sqlite3', "
+        "'waitress') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == "[]\n"

@@ -17,11 +17,10 @@ import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from ._app import DEFAULT_ACCOUNT, Exchange, Sandbox
-from ._errors import SandboxError
-from ._rules import CodeRule, Rules
+if TYPE_CHECKING:
+    from ._app import Exchange, Sandbox
 
 DEFAULT_PORT: Final = 8642
 """The port ``smsc-wire serve`` listens on without ``--port``."""
@@ -130,6 +129,11 @@ class _Log:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM; the exit status (0, or 2 for what prevents serving)."""
+    # Imported here: registering the subcommand must cost the other subcommands nothing.
+    from ._app import DEFAULT_ACCOUNT, Sandbox
+    from ._errors import SandboxError
+    from ._rules import CodeRule, Rules
+
     prog = str(getattr(args, "prog", None) or "smsc-wire serve")
     out, log = sys.stdout, _Log(sys.stderr)
     try:
