@@ -7,7 +7,7 @@ from smsc_wire.sandbox import CloseMidBody, Sandbox
 pytest_plugins = ["smsc_wire.sandbox.pytest_plugin"]
 
 
-def add_sender(endpoint: str, login: str, psw: str, name: str) -> int:
+def create_sender(endpoint: str, login: str, psw: str, name: str) -> int:
     """Stands for your SDK: add a sender name, return its id."""
     query = {"add": "1", "login": login, "psw": psw, "sender": name, "fmt": "3", "charset": "utf-8"}
     data = httpx.get(endpoint, params=query).json()
@@ -16,25 +16,25 @@ def add_sender(endpoint: str, login: str, psw: str, name: str) -> int:
     return int(data["sender"])
 
 
-def test_add_sender(smsc_sandbox: Sandbox) -> None:
+def test_create_sender(smsc_sandbox: Sandbox) -> None:
     smsc_sandbox.add_account("shop", "secret")
-    sender_id = add_sender(smsc_sandbox.endpoint, "shop", "secret", "MyShop")
+    sender_id = create_sender(smsc_sandbox.endpoint, "shop", "secret", "MyShop")
     assert smsc_sandbox.sender("shop", sender_id).name == "MyShop"
 
 
 def test_sixth_add_within_a_minute_is_refused(smsc_sandbox: Sandbox) -> None:
     for i in range(5):
-        add_sender(smsc_sandbox.endpoint, "demo", "demo", f"Shop{i}")
+        create_sender(smsc_sandbox.endpoint, "demo", "demo", f"Shop{i}")
     with pytest.raises(LookupError) as refused:
-        add_sender(smsc_sandbox.endpoint, "demo", "demo", "Shop5")
+        create_sender(smsc_sandbox.endpoint, "demo", "demo", "Shop5")
     assert refused.value.args == (9, "duplicate request, wait a minute")
     smsc_sandbox.clock.advance(60)  # a minute passes, without sleeping
-    add_sender(smsc_sandbox.endpoint, "demo", "demo", "Shop5")
+    create_sender(smsc_sandbox.endpoint, "demo", "demo", "Shop5")
 
 
 def test_a_reply_lost_on_the_way(smsc_sandbox: Sandbox) -> None:
     smsc_sandbox.inject(CloseMidBody())  # the next reply is cut off mid-body
     with pytest.raises(httpx.RemoteProtocolError):
-        add_sender(smsc_sandbox.endpoint, "demo", "demo", "Shop")
+        create_sender(smsc_sandbox.endpoint, "demo", "demo", "Shop")
     # The add did happen: an SDK that retries blindly would get error 5 for the same name.
     assert [s.name for s in smsc_sandbox.senders("demo")] == ["Shop"]
