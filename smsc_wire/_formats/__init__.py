@@ -5,7 +5,7 @@ description, which characters a name cannot hold, the order of operator fields, 
 ``operators=1`` forms), read by the registry, the fixtures, the strategies, the command line, the
 benchmark and the fuzzers instead of each re-deriving it. The code of a format lives in its own
 module (``fmt0_text``, ``fmt1_csv``, ``fmt2_xml``, ``fmt3_json``), imported the first time one of
-its keys is used, so ``import smsc_wire`` loads no parser. Each such module provides a reader and
+its keys is used. Each such module provides a reader and
 a writer per reply shape (:mod:`smsc_wire._shapes`) and reads the error reply once.
 """
 
@@ -16,6 +16,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
+
+# The two C parsers load with the package (about 15 ms together): a process's first decode of
+# fmt 2 or 3 then costs milliseconds, not their import (issue 12). lark, ten times dearer, still
+# loads only when a body needs the grammar.
+import lxml.etree  # noqa: F401
+import orjson  # noqa: F401
 
 from smsc_wire._errors import DecodeFailure
 from smsc_wire._key import Key

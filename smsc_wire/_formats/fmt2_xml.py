@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, cast
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
 from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
 from smsc_wire._codes import error_code, sender_status
@@ -53,13 +53,21 @@ if TYPE_CHECKING:
 
 _WHITESPACE: Final = " \t\r\n"
 _DIGITS: Final = re.compile(r"[0-9]+")
-_NOT_XML_CHAR: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Compiled on first use: their Unicode classes cost a first decode milliseconds to compile, and
+# a sender list of the common form needs neither (issue 12).
+_NOT_XML_CHAR: Final = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _TEXT_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_ESCAPES: Final = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
      "\r": "&#13;"}
 )  # fmt: skip
-_ATTR_NAME: Final = re.compile(XML_ATTRIBUTE_NAME)
+_ATTR_NAME: Final = XML_ATTRIBUTE_NAME
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
 
 # What may precede the root element besides a DOCTYPE: whitespace, the XML declaration, comments
 # and processing instructions. Each match is linear in its length and the scan never backtracks
@@ -477,8 +485,7 @@ def _checked_ok(codec: XmlCodec, text: str, root: etree._Element) -> Ok:
     return OK_REPLY
 
 
-@dataclass(frozen=True, slots=True)
-class XmlReader:
+class XmlReader(NamedTuple):
     """The readers of one reply shape: a fast one that may decline, and the checked one."""
 
     fast: Callable[[XmlCodec, etree._Element], Reply | None]
@@ -664,7 +671,7 @@ class XmlCodec:
             for name_, value in _attributes(node):
                 if name_ in fixed:
                     continue
-                if name_ in RESERVED_FIELDS or not _ATTR_NAME.fullmatch(name_):
+                if name_ in RESERVED_FIELDS or not _compiled(_ATTR_NAME).fullmatch(name_):
                     # Namespaced names and xml* are no operator fields: encode could not write
                     # them back (SPEC D4).
                     raise DecodeFailure(
@@ -694,7 +701,7 @@ class XmlCodec:
         if sender.operators is not None:
             for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
                 where = f"senders[{i}].operators[{shown(name)}]"
-                if not _ATTR_NAME.fullmatch(name):
+                if not _compiled(_ATTR_NAME).fullmatch(name):
                     raise EncodeError(
                         f"{where}: {shown(name)} is not an XML attribute name", key=key
                     )
@@ -708,7 +715,7 @@ class XmlCodec:
 
 
 def _escape(value: str, where: str, key: Key, table: dict[int, str] = _TEXT_ESCAPES) -> str:
-    bad = _NOT_XML_CHAR.search(value)
+    bad = _compiled(_NOT_XML_CHAR).search(value)
     if bad is not None:
         raise EncodeError(f"{where} holds {bad.group()!r}, which XML 1.0 cannot carry", key=key)
     return value.translate(table)

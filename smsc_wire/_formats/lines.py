@@ -14,8 +14,7 @@ and the grammar then decides; ``tests/test_fast_paths.py`` holds the two to that
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from smsc_wire._checks import added_id_of, check_text, error_of, senders_of, success_of
 from smsc_wire._codes import STATUS_TEXT, sender_status
@@ -46,9 +45,18 @@ if TYPE_CHECKING:
     from . import WireFormat
 
 
-@dataclass(frozen=True, slots=True)
 class Dialect:
-    """How one line fmt spells its replies; the rest of this module is shared."""
+    """How one line fmt spells its replies; the rest of this module is shared.
+
+    A plain class rather than a dataclass: it is made once per fmt, and a dataclass costs the
+    first decode of a process a millisecond to build (issue 12).
+    """
+
+    __slots__ = (
+        "added_prefix", "error_from_tokens", "error_prefix", "fast_operators", "grammar",
+        "id_sep", "name_prefix", "operator_fields", "parser", "read_error", "status_sep",
+        "terminals", "write_error", "write_operators",
+    )  # fmt: skip
 
     grammar: str
     """The grammar file, e.g. ``fmt0.lark``."""
@@ -70,15 +78,44 @@ class Dialect:
     """The grammar's ``error_reply`` rule: the reply from its tokens."""
     terminals: Mapping[str, str]
     """How the dialect's own terminals are named in messages (shared ones are added here)."""
-    fast_operators: Callable[[list[str], bool], SenderList | None] | None = None
+    fast_operators: Callable[[list[str], bool], SenderList | None] | None
     """The fast reader of ``operators=1`` lines, where the dialect has them."""
-    write_operators: Callable[[int, Sender, Key], str] | None = None
+    write_operators: Callable[[int, Sender, Key], str] | None
     """The writer of one ``operators=1`` line, where the dialect has them."""
-    operator_fields: Callable[[list[Token]], Operators] | None = None
+    operator_fields: Callable[[list[Token]], Operators] | None
     """The grammar's operator field tokens as an ``Operators`` mapping, where it has them."""
-    parser: GrammarParser = field(init=False, compare=False)
+    parser: GrammarParser
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        grammar: str,
+        name_prefix: str,
+        id_sep: str,
+        status_sep: str,
+        added_prefix: str,
+        error_prefix: str,
+        read_error: Callable[[str], ErrorReply | None],
+        write_error: Callable[[int, str | None], str],
+        error_from_tokens: Callable[[list[Token]], ErrorReply],
+        terminals: Mapping[str, str],
+        fast_operators: Callable[[list[str], bool], SenderList | None] | None = None,
+        write_operators: Callable[[int, Sender, Key], str] | None = None,
+        operator_fields: Callable[[list[Token]], Operators] | None = None,
+    ) -> None:
+        self.grammar = grammar
+        self.name_prefix = name_prefix
+        self.id_sep = id_sep
+        self.status_sep = status_sep
+        self.added_prefix = added_prefix
+        self.error_prefix = error_prefix
+        self.read_error = read_error
+        self.write_error = write_error
+        self.error_from_tokens = error_from_tokens
+        self.terminals = terminals
+        self.fast_operators = fast_operators
+        self.write_operators = write_operators
+        self.operator_fields = operator_fields
         fixed = f"{self.id_sep}<id>"
         status_fixed = f"{self.status_sep}<status>{fixed}"
         terminals = {
@@ -92,10 +129,9 @@ class Dialect:
         starts = [*_LIST_STARTS.values(), "added", "ok"]
         if self.fast_operators is None:
             starts = [s for s in starts if "operators" not in s]
-        parser = GrammarParser(
+        self.parser = GrammarParser(
             self.grammar, starts, lambda: _Build(self), terminals, self._diagnose
         )
-        object.__setattr__(self, "parser", parser)
 
     def _diagnose(self, text: str, pos: int, expected: frozenset[str]) -> DecodeFailure | None:
         """Say what is wrong with a line whose sender name terminal did not match, and where."""
@@ -334,8 +370,7 @@ def _read_ok(codec: LineCodec, text: str) -> Ok | None:
     return OK_REPLY
 
 
-@dataclass(frozen=True, slots=True)
-class LineReader:
+class LineReader(NamedTuple):
     """The fast reader of a shape and the grammar rule that reads it checked."""
 
     fast: Callable[[LineCodec, str], Reply | None]

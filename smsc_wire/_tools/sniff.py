@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias
 
 from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
 from smsc_wire._errors import DecodeFailure, EncodeError, InputTooLargeError, WireFormatError
@@ -152,8 +152,7 @@ _OK_ONLY: Final = frozenset({OK})
 _XML_ROOT: Final = re.compile(r"<(list|sender|result)[\s/>]")
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """What sniffing needs of one registry key, worked out once per registry state."""
 
     key: Key
