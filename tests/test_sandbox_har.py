@@ -154,13 +154,6 @@ def test_a_har_recorded_by_mitmdump_validates_clean(smsc_sandbox: Sandbox, tmp_p
     validates_clean(record(smsc_sandbox, tmp_path, sequence), len(sequence))
 
 
-@pytest.mark.xfail(
-    reason="mitmproxy writes a parameter that is not UTF-8 (windows-1251, the service's default) "
-    "as lone surrogates in queryString/postData.params ('\\udced'); smsc-wire validate refuses "
-    "the whole HAR as 'not JSON: invalid high surrogate' instead of reading the request from "
-    "its URL and postData.text (SPEC D14). Reported to the HAR reader's owner.",
-    strict=True,
-)
 def test_a_har_with_windows_1251_parameters_validates_clean(
     smsc_sandbox: Sandbox, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -104,7 +105,7 @@ def read_har(data: bytes) -> HarLog:
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise HarError(f"not JSON: {exc.msg} (at byte {exc.pos})") from None
+        document = _lenient(data, exc)
     log = document.get("log") if isinstance(document, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
@@ -118,6 +119,22 @@ def read_har(data: bytes) -> HarLog:
         else:
             captures.append(capture)
     return HarLog(tuple(captures), skipped)
+
+
+def _lenient(data: bytes, error: orjson.JSONDecodeError) -> Any:
+    """A HAR that orjson refuses for a lone surrogate escape (``"\\udced"``), read by ``json``.
+
+    mitmproxy writes the bytes of a windows-1251 query value that do not decode as UTF-8 as
+    escaped lone surrogates in ``queryString`` and ``postData.params``; strict JSON parsers
+    refuse them, the standard library's reads them. The fields judged (the URL, ``postData.text``
+    and the reply) are not among those, so such a file is read, not refused.
+    """
+    if b"\\ud" not in data.lower():
+        raise HarError(f"not JSON: {error.msg} (at byte {error.pos})")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise HarError(f"not JSON: {shown(str(exc), 80)}") from None
 
 
 def _capture(index: int, entry: object) -> Capture | None:

@@ -1061,6 +1061,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--count", type=int, default=5, metavar="K", help="random replies per key (default 5)"
     )
     fixtures.set_defaults(handler=_cmd_fixtures)
+
+    from smsc_wire.sandbox._cli import add_parser as add_serve  # imports nothing heavy
+
+    add_serve(commands)
     return parser
 
 
