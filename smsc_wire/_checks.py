@@ -119,7 +119,11 @@ def senders_of(reply: Reply, key: Key) -> SenderList:
     """
     success_of(reply, key, SENDER_LIST)
     assert isinstance(reply, SenderList)
+    fit = 1 << (2 * key.all + key.operators)
+    if reply._fits & fit:
+        return reply
     if not reply.senders or _plain_list(reply.senders, key):
+        object.__setattr__(reply, "_fits", reply._fits | fit)
         return reply
     plain: list[Sender] | None = None
     for i, sender in enumerate(reply.senders):
@@ -206,6 +210,20 @@ def _check_operator(name: object, value: object, where: str, key: Key) -> tuple[
             )
         return name, value
     return name, _plain_code(value, where, key)
+
+
+_INT_CODES: Final = frozenset({int, OperatorStatus})
+
+
+def documented_codes(
+    ops: Mapping[str, OperatorValue], documented: tuple[str, ...]
+) -> list[tuple[str, OperatorValue]] | None:
+    """The fields in the fmt's order when all are documented and hold codes (the common case),
+    which every fmt writes as they are; ``None`` for anything a writer must look at."""
+    fields = ops._values() if isinstance(ops, Operators) else ops
+    if not _DOCUMENTED.issuperset(fields) or not _INT_CODES.issuperset(map(type, fields.values())):
+        return None
+    return [(name, fields[name]) for name in documented if name in fields]
 
 
 def ordered_operators(

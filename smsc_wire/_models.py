@@ -9,7 +9,7 @@ held, and :func:`smsc_wire.encode` is where a model that cannot be written is re
 from __future__ import annotations
 
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn, Self, TypeAlias, overload
 
 from ._codes import OPERATOR_STATUS_TEXT, ErrorCode, OperatorStatus, SenderStatus
@@ -164,9 +164,13 @@ class SenderList(Sequence[Sender]):
     """
 
     senders: tuple[Sender, ...] = ()
+    # Which key flags (all, operators) encode has found this list fit, one bit each: the list
+    # and every sender in it are immutable, so a check holds for good. Not part of the value.
+    _fits: int = field(default=0, init=False, repr=False, compare=False)
 
     def __init__(self, senders: Iterable[Sender] = ()) -> None:
         object.__setattr__(self, "senders", tuple(senders))
+        object.__setattr__(self, "_fits", 0)
 
     @overload
     def __getitem__(self, index: int) -> Sender: ...

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from smsc_wire._checks import ordered_operators
+from smsc_wire._checks import documented_codes, ordered_operators
 from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
@@ -148,7 +148,12 @@ def _write_operators(i: int, sender: Sender, key: Key) -> str:
     assert sender.operators is not None
     fields = [f"name = {sender.name}"]
     if key.all:
-        fields.append(f"status = {int(sender.status)}")  # type: ignore[arg-type]
+        fields.append(f"status = {sender.status}")
+    plain = documented_codes(sender.operators, OPERATOR_FIELDS)
+    if plain is not None:  # documented names, codes: nothing to check (IntEnums format as ints)
+        fields.extend([f"{name} = {value}" for name, value in plain])
+        fields.append(f"id = {sender.id}")
+        return ", ".join(fields)
     for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
         where = f"senders[{i}].operators[{shown(name)}]"
         if not _FIELD_NAME.fullmatch(name):

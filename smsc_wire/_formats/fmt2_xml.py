@@ -15,7 +15,14 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
 
-from smsc_wire._checks import added_id_of, error_of, ordered_operators, senders_of, success_of
+from smsc_wire._checks import (
+    added_id_of,
+    documented_codes,
+    error_of,
+    ordered_operators,
+    senders_of,
+    success_of,
+)
 from smsc_wire._codes import error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
@@ -697,9 +704,13 @@ class XmlCodec:
         key = self.key
         attrs = []
         if key.all:
-            attrs.append(f'status="{int(sender.status)}"')  # type: ignore[arg-type]
-        if sender.operators is not None:
-            for name, value in ordered_operators(sender.operators, OPERATOR_FIELDS):
+            attrs.append(f'status="{sender.status}"')
+        operators = sender.operators
+        plain = None if operators is None else documented_codes(operators, OPERATOR_FIELDS)
+        if plain is not None:  # documented names, codes: nothing to check or escape
+            attrs.extend([f'{name}="{value}"' for name, value in plain])
+        elif operators is not None:
+            for name, value in ordered_operators(operators, OPERATOR_FIELDS):
                 where = f"senders[{i}].operators[{shown(name)}]"
                 if not _compiled(_ATTR_NAME).fullmatch(name):
                     raise EncodeError(
@@ -715,6 +726,12 @@ class XmlCodec:
 
 
 def _escape(value: str, where: str, key: Key, table: dict[int, str] = _TEXT_ESCAPES) -> str:
+    if value.isprintable():
+        # No control character, surrogate or noncharacter (what XML 1.0 cannot carry), and no
+        # CR, LF or tab: only the markup characters can need escaping.
+        if "&" in value or "<" in value or ">" in value or '"' in value:
+            return value.translate(table)
+        return value
     bad = _compiled(_NOT_XML_CHAR).search(value)
     if bad is not None:
         raise EncodeError(f"{where} holds {bad.group()!r}, which XML 1.0 cannot carry", key=key)

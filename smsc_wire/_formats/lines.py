@@ -396,12 +396,10 @@ def _write_list(codec: LineCodec, reply: Reply) -> str:
         assert write is not None
         return "\n".join(write(i, sender, key) for i, sender in enumerate(senders))
     prefix, id_sep, status_sep = dialect.name_prefix, dialect.id_sep, dialect.status_sep
+    # senders_of made every value plain: ints, or this library's IntEnums, which format as ints.
     if key.all:
-        return "\n".join(
-            f"{prefix}{s.name}{status_sep}{int(s.status)}{id_sep}{s.id}"  # type: ignore[arg-type]
-            for s in senders
-        )
-    return "\n".join(f"{prefix}{s.name}{id_sep}{s.id}" for s in senders)
+        return "\n".join([f"{prefix}{s.name}{status_sep}{s.status}{id_sep}{s.id}" for s in senders])
+    return "\n".join([f"{prefix}{s.name}{id_sep}{s.id}" for s in senders])
 
 
 def _write_added(codec: LineCodec, reply: Reply) -> str:
