@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias
 
 from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
@@ -42,8 +41,7 @@ _WHITESPACE: Final = " \t\r\n"
 _BARE_OK: Final = frozenset({"OK", "OK\n", "OK\r\n"})
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """One key under which a body decodes: the reply, and whether the body is its canonical form."""
 
     key: Key
@@ -81,7 +79,11 @@ def is_canonical(
 
 
 def _rank(entry: _Entry, reply: Reply, canonical: bool) -> Rank:
-    key = entry.key
+    return (*_base_rank(entry.key, reply, canonical), entry.sort_key)
+
+
+def _base_rank(key: Key, reply: Reply, canonical: bool) -> tuple[int, int, int, int]:
+    """The rules of :func:`sniff` but the last: the same for every key of a group."""
     used = unused = 0
     if isinstance(reply, SenderList):
         # A flag is "used" when some record carries what it adds: a status, an operator field.
@@ -89,13 +91,7 @@ def _rank(entry: _Entry, reply: Reply, canonical: bool) -> Rank:
         has_operators = any(s.operators for s in reply)
         used = (key.all and has_status) + (key.operators and has_operators)
         unused = (key.all and not has_status) + (key.operators and not has_operators)
-    return (
-        0 if canonical else 1,
-        1 if isinstance(reply, ErrorReply) else 0,
-        -used,
-        unused,
-        entry.sort_key,
-    )
+    return (0 if canonical else 1, 1 if isinstance(reply, ErrorReply) else 0, -used, unused)
 
 
 def _could_be(fmt: int, text: str) -> bool:
@@ -159,42 +155,64 @@ class _Entry(NamedTuple):
     fmt: int
     shape: ReplyShape | None
     """The shape of a built-in codec's key; ``None`` for another's codec (read as it reads)."""
-    group: tuple[object, ...] | None
-    """Built-in keys of one fmt, shape and flags read every body alike."""
+    group: int | None
+    """Built-in keys of one fmt, shape and flags (one number) read every body alike."""
     utf8: Callable[[bytes], Reply | None] | None
     fast: Callable[[str], Reply | None] | None
     checked: Callable[[str], Reply] | None
     sort_key: tuple[int | str | bool, ...]
 
 
-_plans: dict[int, tuple[_Entry, ...]] = {}
+class _Plan(NamedTuple):
+    """The registry arranged for sniffing: built-in keys by fmt, shape and flags; the rest."""
+
+    entries: tuple[_Entry, ...]
+    """Every key, in registry order."""
+    by_fmt: dict[int, dict[ReplyShape, list[list[_Entry]]]]
+    """Built-in keys: per fmt, per shape, the groups of keys that read a body alike."""
+    of_fmt: dict[int, list[_Entry]]
+    """Built-in keys per fmt: every one of them accepts the fmt's error reply."""
+    others: tuple[_Entry, ...]
+    """Keys of codecs registered by others: each is asked about every body."""
+
+
+_plans: dict[int, _Plan] = {}
 """The plan of each registry version (the registry only grows: one entry, rarely two)."""
 
 
-def _plan() -> tuple[_Entry, ...]:
+def _plan() -> _Plan:
     version = registry.version
     cached = _plans.get(version)
     if cached is not None:
         return cached
-    entries = []
+    entries: list[_Entry] = []
+    groups: dict[tuple[object, ...], list[_Entry]] = {}
+    by_fmt: dict[int, dict[ReplyShape, list[list[_Entry]]]] = {}
+    of_fmt: dict[int, list[_Entry]] = {}
     for key in registry:
         codec = registry[key]
         builtin = registry.is_builtin(key)
         shape = BUILTIN_OPERATIONS.get(str(key.operation)) if builtin else None
-        group = None if shape is None else (key.fmt, shape, key.all, key.operators)
-        entries.append(
-            _Entry(
-                key,
-                key.fmt,
-                shape,
-                group,
-                getattr(codec, "decode_utf8", None),
-                getattr(codec, "fast", None),
-                getattr(codec, "checked", None),
-                key.sort_key,
-            )
+        entry = _Entry(
+            key,
+            key.fmt,
+            shape,
+            None if shape is None else len(entries),
+            getattr(codec, "decode_utf8", None),
+            getattr(codec, "fast", None),
+            getattr(codec, "checked", None),
+            key.sort_key,
         )
-    plan = tuple(entries)
+        entries.append(entry)
+        if shape is None:
+            continue
+        of_fmt.setdefault(key.fmt, []).append(entry)
+        group = groups.get((key.fmt, shape.name, key.all, key.operators))
+        if group is None:
+            group = groups[(key.fmt, shape.name, key.all, key.operators)] = []
+            by_fmt.setdefault(key.fmt, {}).setdefault(shape, []).append(group)
+        group.append(entry)
+    plan = _Plan(tuple(entries), by_fmt, of_fmt, tuple(e for e in entries if e.shape is None))
     _plans.clear()
     _plans[version] = plan
     return plan
@@ -204,7 +222,7 @@ def candidates(text: str) -> list[Key]:
     """The registry keys under which ``text`` could be valid, in registry order."""
     possible: dict[int, bool] = {}
     found = []
-    for entry in _plan():
+    for entry in _plan().entries:
         if entry.group is None:
             found.append(entry.key)  # another's codec: no knowledge of what it reads
             continue
@@ -243,63 +261,41 @@ def matches(
         assert data is not None
         utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     found: list[Match] = []
-    possible: dict[int, bool] = {}
-    shapes: dict[int, frozenset[ReplyShape] | None] = {}
-    # Replies every built-in codec of a fmt reads alike: the error reply under every key, and a
-    # shape without flags under each of its operations (chg, send_code, ... all read OK). One
-    # decode and one canonical check serve them all.
-    shared: dict[tuple[object, ...], tuple[Reply | None, bool]] = {}
-    errors: dict[int, tuple[Reply, bool]] = {}
-    for entry in _plan():
-        fmt = entry.fmt
-        group = entry.group
-        if group is not None:  # what the body's first words rule out, for the built-in codecs
-            able = possible.get(fmt)
-            if able is None:
-                able = possible[fmt] = _could_be(fmt, text)
-                if able:
-                    shapes[fmt] = _shapes_of(fmt, text)
-            if not able:
+    plan = _plan()
+    for fmt, shapes in plan.by_fmt.items():
+        if not _could_be(fmt, text):
+            continue  # the body's first words rule the fmt out
+        likely = _shapes_of(fmt, text)
+        error = None
+        for shape, groups in shapes.items():
+            if likely is not None and shape not in likely:
                 continue
-        if group is not None:
-            error = errors.get(fmt)
+            # One read per group: the built-in keys of one shape and flags read alike (the OK
+            # operations all read OK), and the error reply, read first, is every key's.
+            for group in groups:
+                first = group[0]
+                read = _read(first, raw, text, utf8, charset=charset, max_size=max_size)
+                if read is None:
+                    continue
+                canonical = _canonical_text(original, read, first.key)[0]
+                base = _base_rank(first.key, read, canonical)
+                if isinstance(read, ErrorReply):
+                    error = (read, canonical, base)
+                    break
+                found.extend([Match(e.key, read, canonical, (*base, e.sort_key)) for e in group])
             if error is not None:
-                reply, canonical = error
-                found.append(Match(entry.key, reply, canonical, _rank(entry, reply, canonical)))
-                continue
-            likely = shapes.get(fmt)
-            if likely is not None and entry.shape not in likely:
-                continue
-            known = shared.get(group)
-            if known is not None:
-                if known[0] is not None:
-                    reply, canonical = known  # type: ignore[assignment]
-                    found.append(Match(entry.key, reply, canonical, _rank(entry, reply, canonical)))
-                continue
+                break
+        if error is not None:
+            reply, canonical, base = error
+            found.extend(
+                [Match(e.key, reply, canonical, (*base, e.sort_key)) for e in plan.of_fmt[fmt]]
+            )
+    for entry in plan.others:
         read = _read(entry, raw, text, utf8, charset=charset, max_size=max_size)
-        canonical = read is not None and _canonical_text(original, read, entry.key)[0]
-        if group is not None:
-            shared[group] = (read, canonical)
-            if isinstance(read, ErrorReply):
-                errors[fmt] = (read, canonical)
         if read is not None:
+            canonical = _canonical_text(original, read, entry.key)[0]
             found.append(Match(entry.key, read, canonical, _rank(entry, read, canonical)))
-    if errors:
-        found = _with_error_keys(found, errors, text)
     found.sort(key=lambda m: m.rank)
-    return found
-
-
-def _with_error_keys(
-    found: list[Match], errors: dict[int, tuple[Reply, bool]], text: str
-) -> list[Match]:
-    """The error reply of a fmt is valid under every key of it, the ones passed over included."""
-    seen = {m.key for m in found}
-    for entry in _plan():
-        error = errors.get(entry.fmt)
-        if error is not None and entry.group is not None and entry.key not in seen:
-            reply, canonical = error
-            found.append(Match(entry.key, reply, canonical, _rank(entry, reply, canonical)))
     return found
 
 
