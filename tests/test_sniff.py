@@ -159,3 +159,17 @@ def test_sniff_finds_what_every_key_finds(data: st.DataObject) -> None:
 def test_sniff_finds_what_every_key_finds_on_assembled_bodies(body: str) -> None:
     expected = sorted(_brute_force(body), key=lambda item: item[0].sort_key)
     assert sorted(_sniffed(body), key=lambda item: item[0].sort_key) == expected
+
+
+@pytest.mark.parametrize("body", ["OK", "OK\n", "OK\r\n", "<result>OK</result>", "{}"])
+def test_shortcuts_for_ok_rank_as_the_rules_do(body: str) -> None:
+    # An Ok reply's canonical body and rank are worked out once per key, not per body: they must
+    # be what encode and the general rules give.
+    from smsc_wire._tools.sniff import _base_rank, matches
+
+    found = matches(body)
+    assert any(isinstance(m.reply, sw.Ok) for m in found) or body == "{}"
+    for m in found:
+        canonical = sw.encode(m.reply, m.key) == body
+        assert m.canonical is canonical
+        assert m.rank == (*_base_rank(m.key, m.reply, canonical), m.key.sort_key)

@@ -111,9 +111,9 @@ def _could_be(fmt: int, text: str) -> bool:
     return True  # a fmt registered by other code: no knowledge of it
 
 
-def _shapes_of(fmt: int, text: str) -> frozenset[ReplyShape] | None:
-    """The shapes a body of ``fmt`` could have, from its first words; ``None``: any, an error
-    reply included. A superset, cheap: the readers decide."""
+def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
+    """The names of the shapes a body of ``fmt`` could have, from its first words; ``None``: any,
+    an error reply included. A superset, cheap: the readers decide."""
     if fmt == 0:
         if text.startswith("ERROR = "):
             return None
@@ -142,9 +142,12 @@ def _shapes_of(fmt: int, text: str) -> frozenset[ReplyShape] | None:
     return _ADDED_ONLY if '"sender"' in text else _OK_ONLY
 
 
-_LIST_ONLY: Final = frozenset({SENDER_LIST})
-_ADDED_ONLY: Final = frozenset({SENDER_ADDED})
-_OK_ONLY: Final = frozenset({OK})
+# Shapes by name: a str caches its hash, a shape (a dataclass) computes it on every lookup.
+_LIST_ONLY: Final = (SENDER_LIST.name,)
+_ADDED_ONLY: Final = (SENDER_ADDED.name,)
+_OK_ONLY: Final = (OK.name,)
+# What _base_rank gives an Ok reply under any key, canonical or not: Ok is no list, no error.
+_OK_RANKS: Final = {True: (0, 0, 0, 0), False: (1, 0, 0, 0)}
 _XML_ROOT: Final = re.compile(r"<(list|sender|result)[\s/>]")
 
 
@@ -168,12 +171,15 @@ class _Plan(NamedTuple):
 
     entries: tuple[_Entry, ...]
     """Every key, in registry order."""
-    by_fmt: dict[int, dict[ReplyShape, list[list[_Entry]]]]
-    """Built-in keys: per fmt, per shape, the groups of keys that read a body alike."""
+    by_fmt: dict[int, dict[str, list[list[_Entry]]]]
+    """Built-in keys: per fmt, per shape (by name), the groups of keys that read a body alike."""
     of_fmt: dict[int, list[_Entry]]
     """Built-in keys per fmt: every one of them accepts the fmt's error reply."""
     others: tuple[_Entry, ...]
     """Keys of codecs registered by others: each is asked about every body."""
+    ok_texts: dict[int, str | None]
+    """Per group of OK keys (by its first entry's ``group``): what encode writes for ``Ok()``,
+    ``None`` if it refuses. ``Ok`` has no fields, so its canonical body is the key's constant."""
 
 
 _plans: dict[int, _Plan] = {}
@@ -187,7 +193,7 @@ def _plan() -> _Plan:
         return cached
     entries: list[_Entry] = []
     groups: dict[tuple[object, ...], list[_Entry]] = {}
-    by_fmt: dict[int, dict[ReplyShape, list[list[_Entry]]]] = {}
+    by_fmt: dict[int, dict[str, list[list[_Entry]]]] = {}
     of_fmt: dict[int, list[_Entry]] = {}
     for key in registry:
         codec = registry[key]
@@ -210,9 +216,16 @@ def _plan() -> _Plan:
         group = groups.get((key.fmt, shape.name, key.all, key.operators))
         if group is None:
             group = groups[(key.fmt, shape.name, key.all, key.operators)] = []
-            by_fmt.setdefault(key.fmt, {}).setdefault(shape, []).append(group)
+            by_fmt.setdefault(key.fmt, {}).setdefault(shape.name, []).append(group)
         group.append(entry)
-    plan = _Plan(tuple(entries), by_fmt, of_fmt, tuple(e for e in entries if e.shape is None))
+    ok_texts: dict[int, str | None] = {}
+    for shapes in by_fmt.values():
+        for group in shapes.get(OK.name, ()):
+            first = group[0]
+            assert first.group is not None
+            ok_texts[first.group] = _canonical_text("", Ok(), first.key)[1]
+    others = tuple(e for e in entries if e.shape is None)
+    plan = _Plan(tuple(entries), by_fmt, of_fmt, others, ok_texts)
     _plans.clear()
     _plans[version] = plan
     return plan
@@ -243,6 +256,17 @@ def matches(
     :class:`UnsupportedCharsetError` for an unknown charset; a body that does not decode in the
     charset at all is valid under no key (an empty list).
     """
+    return [Match(key, reply, canonical, rank) for rank, key, reply, canonical in
+            _ranked(raw, charset, max_size)]  # fmt: skip
+
+
+# A match as a plain tuple, rank first: a tuple is built and sorted several times faster than a
+# NamedTuple with a sort key, and no two ranks are equal (each ends in its key's sort key), so the
+# sort never compares the items behind them.
+_Ranked: TypeAlias = "tuple[Rank, Key, Reply, bool]"
+
+
+def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
     encoding = codec_name(charset)  # an unknown charset is the caller's error, not the body's
     size = len(raw) if isinstance(raw, str) else len(body_bytes(raw) or b"")
     if size > max_size:
@@ -260,42 +284,43 @@ def matches(
         data = body_bytes(raw)
         assert data is not None
         utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    found: list[Match] = []
+    found: list[_Ranked] = []
     plan = _plan()
     for fmt, shapes in plan.by_fmt.items():
         if not _could_be(fmt, text):
             continue  # the body's first words rule the fmt out
         likely = _shapes_of(fmt, text)
         error = None
-        for shape, groups in shapes.items():
-            if likely is not None and shape not in likely:
-                continue
+        for shape in shapes if likely is None else likely:
             # One read per group: the built-in keys of one shape and flags read alike (the OK
             # operations all read OK), and the error reply, read first, is every key's.
-            for group in groups:
+            for group in shapes.get(shape, ()):
                 first = group[0]
                 read = _read(first, raw, text, utf8, charset=charset, max_size=max_size)
                 if read is None:
                     continue
-                canonical = _canonical_text(original, read, first.key)[0]
-                base = _base_rank(first.key, read, canonical)
+                if read.__class__ is Ok:
+                    assert first.group is not None
+                    canonical = original == plan.ok_texts[first.group]
+                    base = _OK_RANKS[canonical]
+                else:
+                    canonical = _canonical_text(original, read, first.key)[0]
+                    base = _base_rank(first.key, read, canonical)
                 if isinstance(read, ErrorReply):
                     error = (read, canonical, base)
                     break
-                found.extend([Match(e.key, read, canonical, (*base, e.sort_key)) for e in group])
+                found.extend([((*base, e.sort_key), e.key, read, canonical) for e in group])
             if error is not None:
                 break
         if error is not None:
             reply, canonical, base = error
-            found.extend(
-                [Match(e.key, reply, canonical, (*base, e.sort_key)) for e in plan.of_fmt[fmt]]
-            )
+            found.extend([((*base, e.sort_key), e.key, reply, canonical) for e in plan.of_fmt[fmt]])
     for entry in plan.others:
         read = _read(entry, raw, text, utf8, charset=charset, max_size=max_size)
         if read is not None:
             canonical = _canonical_text(original, read, entry.key)[0]
-            found.append(Match(entry.key, read, canonical, _rank(entry, read, canonical)))
-    found.sort(key=lambda m: m.rank)
+            found.append((_rank(entry, read, canonical), entry.key, read, canonical))
+    found.sort()
     return found
 
 
@@ -420,4 +445,4 @@ def sniff(raw: bytes | str, *, charset: str = "utf-8") -> list[Key]:
     >>> sniff(b'{"sender": 42}')[0]
     Key(fmt=3, operation=<Operation.ADD: 'add'>, all=False, operators=False)
     """
-    return [m.key for m in matches(raw, charset=charset)]
+    return [key for _, key, _, _ in _ranked(raw, charset, DEFAULT_MAX_SIZE)]
