@@ -23,7 +23,8 @@ checked by what it claims. The conventions, which every page under docs/ and REA
   these or Python, so nothing there is quoted unchecked; error messages are quoted as doctests.
 - ``docs/decisions.md`` has one section per decision of the SPEC, anchored ``{ #dN }``; every
   ``SPEC Dn`` that the package's source cites must have one.
-- ``docs/reference.md`` has one ``::: smsc_wire.NAME`` per name of ``smsc_wire.__all__``.
+- ``docs/reference.md`` has one ``::: smsc_wire.NAME`` per name of ``smsc_wire.__all__``, and one
+  ``::: smsc_wire.sandbox.NAME`` per name of ``smsc_wire.sandbox.__all__``.
 - No link leaves the repository (a page under docs/ links only inside docs/), and every file
   link resolves. A path under tests/, fuzz/, bench/ or examples/, or a test name (test_x),
   written as inline code, exists; an extra named in an install command (``'.[cli]'``) is one of
@@ -34,8 +35,9 @@ checked by what it claims. The conventions, which every page under docs/ and REA
   holds a copy of examples/, with ``smsc-wire`` and ``python3`` the ones under test; only the
   commands of ``TRANSCRIBED`` may appear. Commands to type that are not run (installing, the
   test command) go in ```` ```sh ```` blocks.
-- A recipe function of tests/test_http_recipes.py shown on a page is shown exactly as the test
-  file has it, and docs/cookbook.md shows every one of them.
+- A recipe function of tests/test_http_recipes.py, or a function of
+  tests/test_sandbox_readme_example.py (the sandbox's example, shown whole), shown on a page is
+  shown exactly as the test file has it, and docs/cookbook.md shows every one of them.
 - ``mkdocs build --strict`` succeeds (skipped without the ``docs`` extra).
 """
 
@@ -65,6 +67,7 @@ import pytest
 
 import smsc_wire
 import smsc_wire as sw
+import smsc_wire.sandbox
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 README: Final = ROOT / "README.md"
@@ -452,6 +455,17 @@ def test_reference_documents_every_public_name() -> None:
     assert set(names) <= set(smsc_wire.__all__), "docs/reference.md documents a non-public name"
 
 
+def test_reference_documents_every_sandbox_name() -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    names = re.findall(r"^::: smsc_wire\.sandbox\.(\w+)$", text, re.M)
+    assert len(names) == len(set(names)), "a sandbox name is documented twice"
+    missing = sorted(set(smsc_wire.sandbox.__all__) - set(names))
+    assert not missing, "add to docs/reference.md: " + ", ".join(
+        f"::: smsc_wire.sandbox.{n}" for n in missing
+    )
+    assert set(names) <= set(smsc_wire.sandbox.__all__), "a non-public sandbox name is documented"
+
+
 # --- links ---------------------------------------------------------------------------------------
 
 _LINK: Final = re.compile(
@@ -629,6 +643,8 @@ def test_transcripts_show_real_output(path: Path, shims: Path, tmp_path: Path) -
 # --- the HTTP recipes ----------------------------------------------------------------------------
 
 RECIPES: Final = ROOT / "tests" / "test_http_recipes.py"
+# The sandbox's pytest example: README.md and docs/cookbook.md show the whole file.
+SANDBOX_EXAMPLE: Final = ROOT / "tests" / "test_sandbox_readme_example.py"
 COOKBOOK: Final = DOCS / "cookbook.md"
 
 
@@ -643,12 +659,16 @@ def _functions(source: str, lines: range | None = None) -> dict[str, str]:
 
 
 def _recipes() -> dict[str, str]:
-    """The recipes of tests/test_http_recipes.py: the functions of its section "the recipes"."""
+    """The recipes: the functions of the section "the recipes" of tests/test_http_recipes.py, and
+    every function of tests/test_sandbox_readme_example.py."""
     source = RECIPES.read_text(encoding="utf-8")
     headings = [n for n, line in enumerate(source.split("\n"), 1) if line.startswith("# --- ")]
     start = next(n for n in headings if source.split("\n")[n - 1].startswith("# --- the recipes"))
     end = min((n for n in headings if n > start), default=len(source))
-    return _functions(source, range(start, end))
+    recipes = _functions(source, range(start, end))
+    sandbox = _functions(SANDBOX_EXAMPLE.read_text(encoding="utf-8"))
+    assert not set(recipes) & set(sandbox), "a recipe's name is in both files"
+    return recipes | sandbox
 
 
 @pytest.mark.parametrize("path", PAGES, ids=_page_id)
@@ -662,7 +682,7 @@ def test_recipes_are_shown_as_tested(path: Path) -> None:
         if name in recipes
     }
     differ = sorted(name for name, text in shown.items() if text != recipes[name])
-    assert not differ, f"show these as tests/test_http_recipes.py has them: {differ}"
+    assert not differ, f"show these as their test file has them: {differ}"
     if path == COOKBOOK:
         assert set(shown) == set(recipes), f"missing recipes: {sorted(set(recipes) - set(shown))}"
 
@@ -700,6 +720,8 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     reference = (site / "reference" / "index.html").read_text(encoding="utf-8")
     for name in smsc_wire.__all__:
         assert f'id="smsc_wire.{name}"' in reference, name
+    for name in smsc_wire.sandbox.__all__:
+        assert f'id="smsc_wire.sandbox.{name}"' in reference, name
 
 
 # --- the docstring renderer ----------------------------------------------------------------------
