@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -683,3 +684,81 @@ def test_an_empty_path_is_a_usage_error(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, *argv) == (2, "", message + "\n")
+
+
+# --- standard output in batches (issue 12): one write per batch, order kept --------------------
+
+
+class _CountingStream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.writes = 0
+        self.tty = tty
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(("tty", "most_writes"), [(False, 3), (True, 601)])
+def test_lines_are_written_in_batches_unless_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tty: bool, most_writes: int
+) -> None:
+    for i in range(600):
+        (tmp_path / f"{i:03}.txt").write_bytes(b"OK")
+    # Time stands still: only the line count (256) ends a batch.
+    monkeypatch.setattr(_cli, "time", SimpleNamespace(monotonic=lambda: 0.0))
+    stream = _CountingStream(tty)
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["validate", "--jobs", "1", str(tmp_path)]) == 0
+    out = stream.getvalue().splitlines()
+    assert len(out) == 601 and out[-1] == "600 files: 600 canonical, 0 valid, 0 invalid"
+    assert out[:600] == [
+        f"{tmp_path / f'{i:03}.txt'}: canonical [fmt=0: OK, valid under every OK operation]"
+        for i in range(600)
+    ]
+    assert stream.writes == most_writes  # 256 + 256 + 89 lines, or one write per line
+
+
+def test_a_batch_is_written_once_its_time_is_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_bytes(b"OK")
+    clock = iter([0.0, 0.0, 1.0, 1.0, 1.0, 1.0])  # the 2nd line comes after 50 ms
+    monkeypatch.setattr(_cli, "time", SimpleNamespace(monotonic=lambda: next(clock, 1.0)))
+    stream = _CountingStream(tty=False)
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["validate", "--jobs", "1", "--quiet", str(tmp_path)]) == 0
+    assert stream.writes == 1 and stream.getvalue() == "3 files: 3 canonical, 0 valid, 0 invalid\n"
+    stream = _CountingStream(tty=False)
+    clock = iter([0.0, 0.0, 1.0, 1.0, 1.0, 1.0])
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["sniff", "--json", *(str(tmp_path / f"{i}.txt") for i in range(3))]) == 0
+    assert [json.loads(line)["path"] for line in stream.getvalue().splitlines()] == [
+        str(tmp_path / f"{i}.txt") for i in range(3)
+    ]
+    assert stream.writes == 2  # the first two lines when the time was up, then the last
+
+
+def test_batched_lines_come_before_the_error_line(tmp_path: Path) -> None:
+    # stdout and stderr into one pipe: every verdict line, then the one line of exit status 2.
+    for i in range(300):
+        (tmp_path / f"{i:03}.txt").write_bytes(b"OK")
+    os.mkfifo(tmp_path / "zzz")  # never opened: unreadable, and the run ends in status 2
+    done = subprocess.run(
+        [sys.executable, "-m", "smsc_wire", "validate", "--jobs", "1", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, timeout=TIMEOUT, check=False,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    out = lines(done.stdout)
+    assert done.returncode == 2
+    assert len(out) == 303
+    assert all(line.endswith("canonical [fmt=0: OK, valid under every OK operation]")
+               for line in out[:300])  # fmt: skip
+    assert out[300].startswith(f"{tmp_path / 'zzz'}: unreadable")
+    assert out[301] == "301 files: 300 canonical, 0 valid, 0 invalid, 1 unreadable"
+    assert out[302].startswith("smsc-wire validate: error: ")

@@ -31,6 +31,7 @@ import json
 import os
 import stat
 import sys
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -385,10 +386,70 @@ def _writing() -> Iterator[None]:
         raise _OutputError("it is closed") from None
 
 
+class _Batch:
+    """Lines of standard output held back to be written together."""
+
+    __slots__ = ("lines", "since")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.since = time.monotonic()
+
+
+_BATCH_LINES: Final = 256
+_BATCH_SECONDS: Final = 0.05
+_batches: list[_Batch] = []
+"""The batch of the command under way (at most one), if its lines are batched."""
+
+
+@contextmanager
+def _batched() -> Iterator[None]:
+    """Write the block's lines in batches, when standard output is no terminal.
+
+    A line per file, written one by one, costs a system call each where the stream writes
+    through (``PYTHONUNBUFFERED``, ``python -u``): more than judging a small file does. A batch
+    is written at 256 lines or 50 ms after the last write, so a reader at the end of a pipe
+    still sees the run progress; on a terminal every line is written as it comes.
+    """
+    stream = sys.stdout
+    try:
+        terminal = stream is None or stream.isatty()
+    except (OSError, ValueError):  # closed or detached: the first write will say so
+        terminal = True
+    if terminal:
+        yield
+        return
+    batch = _Batch()
+    _batches.append(batch)
+    try:
+        yield
+    except _OutputError:
+        batch.lines.clear()  # the stream failed: what it holds cannot be written either
+        raise
+    finally:
+        _batches.remove(batch)
+        if batch.lines:  # also before an error's line on standard error: the order is kept
+            _write_batch(batch)
+
+
+def _write_batch(batch: _Batch) -> None:
+    stream = _stdout()
+    lines, batch.lines = batch.lines, []
+    with _writing():
+        stream.write("\n".join(lines) + "\n")
+    batch.since = time.monotonic()
+
+
 def _out(text: str, plain: Callable[[], str] | None = None, bar: Any = None) -> None:
     """One line on standard output (above the progress bar, if there is one)."""
     stream = _stdout()
     line = _fit(stream, text, plain)
+    batch = _batches[-1] if _batches else None
+    if batch is not None and bar is None:
+        batch.lines.append(line)
+        if len(batch.lines) >= _BATCH_LINES or time.monotonic() - batch.since >= _BATCH_SECONDS:
+            _write_batch(batch)
+        return
     with _writing():
         if bar is None:
             stream.write(line + "\n")
@@ -691,6 +752,11 @@ def _broken_pool() -> type[Exception]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    with _batched():
+        return _validate(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
     prog = args.prog
     key = _key(args)
     request = _request_of(prog, args.url)
@@ -803,6 +869,11 @@ def _sniff_lines(kind: str, result: Result) -> list[str]:
 
 
 def _cmd_sniff(args: argparse.Namespace) -> int:
+    with _batched():
+        return _sniff(args)
+
+
+def _sniff(args: argparse.Namespace) -> int:
     charset = _charset(args.prog, args.charset or "utf-8")
     found = _files(args.prog, args.paths)
     stdin = _stdin_body(found)
