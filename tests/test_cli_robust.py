@@ -384,6 +384,23 @@ def test_a_deep_tree_is_walked(tmp_path: Path, capsys: pytest.CaptureFixture[str
             folder.rmdir()
 
 
+@pytest.mark.parametrize("top", [".", "./", "s", "s/", "./s//t/", "s/t", "ABS", "ABS/", "ABS//s/"])
+def test_walked_paths_are_written_as_pathlib_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, top: str
+) -> None:
+    (tmp_path / "s" / "t").mkdir(parents=True)
+    (tmp_path / "s" / "t" / "f").write_bytes(b"OK")
+    (tmp_path / "g").write_bytes(b"OK")
+    monkeypatch.chdir(tmp_path)
+    top = top.replace("ABS", str(tmp_path))
+    under = sorted(
+        os.path.relpath(os.path.join(folder, name), top).split(os.sep)
+        for folder, _, names in os.walk(top)
+        for name in names
+    )
+    assert files.walk(top) == [(str(Path(top, *parts)), None) for parts in under]
+
+
 # --- 18: no tracebacks, ever ---------------------------------------------------------------------
 
 

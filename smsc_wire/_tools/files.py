@@ -159,4 +159,9 @@ def walk(top: str) -> list[Entry]:
             elif not link_to_dir:
                 found.append(((*parts, entry.name), None))
     found.sort(key=lambda item: item[0])
-    return [(str(Path(top, *parts)), problem) for parts, problem in found]
+    # The paths as pathlib writes them ("./a//b/" is "a/b"), normalised once for the folder:
+    # the names below it are single components, which os.path.join appends as pathlib would.
+    base = str(Path(top))
+    base = "" if base == "." else base
+    return [(os.path.join(base, *parts) if parts else str(Path(top)), problem)
+            for parts, problem in found]  # fmt: skip
