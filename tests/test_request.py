@@ -1090,3 +1090,16 @@ def test_the_checks_run() -> None:
     check_builders_are_typed_by_their_reply()
     check_decode_gives_the_success_model_or_an_error()
     check_parsed_requests_give_any_reply()
+
+
+@given(
+    st.binary(max_size=40)
+    | st.text(string.ascii_letters + string.digits + "_.-~ +%&=/\xe9", max_size=40).map(
+        lambda text: text.encode("utf-8")
+    )
+)
+def test_quote_writes_what_quote_plus_writes(data: bytes) -> None:
+    # quote's shortcut for bytes with nothing to encode must agree with the standard library.
+    from urllib.parse import quote_plus
+
+    assert form_module.quote(data) == quote_plus(data, safe="")

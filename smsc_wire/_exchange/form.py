@@ -215,7 +215,13 @@ def too_large(size: int, what: str, unit: str) -> RequestError:
 
 def quote(data: bytes) -> str:
     """``data`` percent-encoded for a query string or urlencoded body (a space as ``+``)."""
+    if _UNRESERVED.fullmatch(data):
+        return data.decode("ascii")  # most names and values: nothing to encode, and 10x faster
     return quote_plus(data, safe="")
+
+
+_UNRESERVED: Final = re.compile(rb"[A-Za-z0-9_.~-]*")
+"""The bytes quote_plus never encodes (RFC 3986's unreserved characters)."""
 
 
 # --- the document -------------------------------------------------------------------------------

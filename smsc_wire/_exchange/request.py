@@ -643,10 +643,10 @@ def _digits(name: str, value: str) -> int:
 def _encode(name: str, text: str, encoding: str, label: str, *, value: bool = False) -> bytes:
     """``text`` (the name, or the ``value`` of parameter ``name``) in the request's charset
     (the codec ``encoding``; ``label`` is the charset as the request names it, for messages)."""
-    what = f"the value of {named(name)}" if value else f"the name {named(name)}"
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError as exc:
+        what = f"the value of {named(name)}" if value else f"the name {named(name)}"
         if value and name in SECRETS:
             where = ""  # SPEC D13: not one character of a secret is shown
         else:
@@ -657,6 +657,7 @@ def _encode(name: str, text: str, encoding: str, label: str, *, value: bool = Fa
             parameter=name,
         ) from None
     except Exception:  # a codec failing in a way of its own
+        what = f"the value of {named(name)}" if value else f"the name {named(name)}"
         raise RequestError(f"{what} cannot be written in {label}", parameter=name) from None
     try:
         back = data.decode(encoding)
@@ -796,15 +797,19 @@ def _decoded_value(pair: RawPair, name: str, encoding: str, label: str) -> str:
             "percent-encode it (SPEC D13)",
             parameter=name,
         ) from None
-    return _text(data, encoding, label, f"the value of {named(name)}", name)
+    return _text(data, encoding, label, None, name)
 
 
-def _text(data: bytes, encoding: str, label: str, what: str, name: str | None) -> str:
-    """``data`` decoded as the server reads it; a failure is a RequestError naming ``name``."""
-    parameter = name if name is not None else data.decode(encoding, "backslashreplace")
+def _text(data: bytes, encoding: str, label: str, what: str | None, name: str | None) -> str:
+    """``data`` decoded as the server reads it; a failure is a RequestError naming ``name``.
+
+    ``what`` names the text in the message; ``None``: the value of ``name``. Messages are only
+    written when there is one to give: a valid request is read by the thousand from captures.
+    """
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        what, parameter = _what(data, encoding, what, name)
         if name in SECRETS:
             where = ""  # SPEC D13: not one byte of a secret is shown
         else:
@@ -813,12 +818,20 @@ def _text(data: bytes, encoding: str, label: str, what: str, name: str | None) -
             f"{what} is not valid {label}{where} (SPEC D13)", parameter=parameter
         ) from None
     except Exception:  # a codec failing in a way of its own
+        what, parameter = _what(data, encoding, what, name)
         raise RequestError(f"{what} is not valid {label} (SPEC D13)", parameter=parameter) from None
     if _SURROGATE.search(text):
+        what, parameter = _what(data, encoding, what, name)
         raise RequestError(
             f"{what} decodes to a lone surrogate in {label} (SPEC D13)", parameter=parameter
         )
     return text
+
+
+def _what(data: bytes, encoding: str, what: str | None, name: str | None) -> tuple[str, str]:
+    """How a message names the text ``data`` of :func:`_text`, and the parameter at fault."""
+    parameter = name if name is not None else data.decode(encoding, "backslashreplace")
+    return (f"the value of {named(str(name))}" if what is None else what), parameter
 
 
 # --- building -----------------------------------------------------------------------------------
