@@ -1103,3 +1103,12 @@ def test_quote_writes_what_quote_plus_writes(data: bytes) -> None:
     from urllib.parse import quote_plus
 
     assert form_module.quote(data) == quote_plus(data, safe="")
+
+
+@given(st.binary(max_size=40) | st.text("ab%+2F0 é", max_size=20), st.booleans())
+def test_raw_pair_bytes_are_what_unquote_to_bytes_gives(piece: bytes | str, quoted: bool) -> None:
+    from urllib.parse import unquote_to_bytes
+
+    data = piece.encode("utf-8") if isinstance(piece, str) else piece
+    expected = unquote_to_bytes(data.replace(b"+", b" ")) if quoted else data
+    assert form_module.RawPair(piece, piece, quoted).value_bytes() == expected

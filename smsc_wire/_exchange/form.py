@@ -149,7 +149,9 @@ def _bytes(piece: str | bytes, quoted: bool, encoding: str, errors: str) -> byte
     data = piece.encode(encoding, errors) if isinstance(piece, str) else piece
     # SPEC D13: `+` is a space (form encoding, which PHP applies to query strings as well); a `%`
     # not followed by two hex digits stays as it is, as the server reads it.
-    return unquote_to_bytes(data.replace(b"+", b" ")) if quoted else data
+    if not quoted or (b"%" not in data and b"+" not in data):
+        return data  # nothing to decode: the common case, kept out of unquote_to_bytes
+    return unquote_to_bytes(data.replace(b"+", b" "))
 
 
 def split_query(query: str | bytes) -> list[RawPair]:
