@@ -17,6 +17,7 @@ from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
 from smsc_wire._models import (
+    ErrorDraft,
     ErrorReply,
     Operators,
     OperatorValue,
@@ -35,7 +36,7 @@ from smsc_wire._values import (
 )
 
 from . import FORMATS
-from .lines import READERS, WRITERS, Dialect, LineCodec
+from .lines import ERROR_CODES_TEXT, READERS, WRITERS, Dialect, LineCodec
 
 if TYPE_CHECKING:
     from lark import Token
@@ -56,6 +57,31 @@ def _read_error(line: str) -> ErrorReply | None:
     code, found, description = line[8:-1].partition(" (")
     number = uint_text(code)
     return None if not found or number is None else new_error(error_code(number), description)
+
+
+def _read_error_utf8(raw: bytes) -> ErrorReply | None:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # _read_error with one_line's checks (the reply alone on its line), in one function: the
+    # error reply answers any request, and its calls would cost more than reading it.
+    if line[-1] != ")" or "\n" in line or "\r" in line or "\x00" in line:
+        return None
+    digits, found, description = line[8:-1].partition(" (")
+    code = ERROR_CODES_TEXT.get(digits)
+    if code is None:
+        number = uint_text(digits)
+        if number is None:
+            return None
+        code = error_code(number)
+    if not found:
+        return None
+    reply = ErrorDraft()  # see SenderDraft
+    reply.code = code
+    reply.description = description
+    reply.__class__ = ErrorReply  # type: ignore[assignment]
+    return reply  # type: ignore[return-value]
 
 
 def _error_from_tokens(items: list[Token]) -> ErrorReply:
@@ -180,6 +206,7 @@ DIALECT: Final = Dialect(
     added_prefix="ID = ",
     error_prefix="ERROR = ",
     read_error=_read_error,
+    read_error_utf8=_read_error_utf8,
     write_error=_write_error,
     error_from_tokens=_error_from_tokens,
     terminals={

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from smsc_wire._codes import error_code
-from smsc_wire._models import ErrorReply, new_error
+from smsc_wire._models import ErrorDraft, ErrorReply, new_error
 from smsc_wire._values import parse_uint, uint_text
 
 from . import FORMATS
-from .lines import READERS, WRITERS, Dialect, LineCodec
+from .lines import ERROR_CODES_UTF8, READERS, WRITERS, Dialect, LineCodec
 
 if TYPE_CHECKING:
     from lark import Token
@@ -28,6 +28,20 @@ if TYPE_CHECKING:
 def _read_error(line: str) -> ErrorReply | None:
     number = uint_text(line[3:])
     return None if number is None else new_error(error_code(number), None)
+
+
+def _read_error_utf8(raw: bytes) -> ErrorReply | None:
+    digits = raw[3:]
+    code = ERROR_CODES_UTF8.get(digits)
+    if code is None:
+        if not (digits.isdigit() and len(digits) < 19):
+            return None  # a line ending, a long code or no code: the text path decides
+        code = error_code(int(digits))
+    reply = ErrorDraft()  # see SenderDraft
+    reply.code = code
+    reply.description = None
+    reply.__class__ = ErrorReply  # type: ignore[assignment]
+    return reply  # type: ignore[return-value]
 
 
 def _error_from_tokens(items: list[Token]) -> ErrorReply:
@@ -48,6 +62,7 @@ DIALECT: Final = Dialect(
     added_prefix="",
     error_prefix="0,-",
     read_error=_read_error,
+    read_error_utf8=_read_error_utf8,
     write_error=_write_error,
     error_from_tokens=_error_from_tokens,
     terminals={"ERROR_CODE": "'0,-<code>'"},
