@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import smsc_wire as sw
 from smsc_wire._fast import Rejected
+from smsc_wire._shapes import SENDER_LIST
 from smsc_wire.strategies import wire
 
 KEYS = list(sw.registry)
@@ -67,7 +68,29 @@ def agree(key: sw.Key, text: str) -> sw.Reply | None:
     assert _outcome(key, text) == _outcome(key, text.encode("utf-8")), text
     if checked is not None:
         assert sw.decode(text, key) == checked
+    _agree_utf8(key, text, checked)
     return fast
+
+
+def _agree_utf8(key: sw.Key, text: str, checked: sw.Reply | None) -> None:
+    """The reader of UTF-8 bytes (``decode_utf8``) is held to the same rule as ``fast``.
+
+    ``decode`` reads again whatever it declines, so a wrong model shows in ``_outcome``; but
+    :func:`smsc_wire.sniff` takes its ``Rejected`` as final, so a rejection of a valid body
+    would lose a key there without any decode noticing.
+    """
+    read = getattr(sw.registry[key], "decode_utf8", None)
+    if read is None or text.startswith("\ufeff"):
+        return  # decode removes the byte-order mark before it calls decode_utf8
+    try:
+        reply = read(text.encode("utf-8"))
+    except Rejected:
+        assert checked is None, (
+            f"{key}: decode_utf8 rejected what the checked reader reads: {text!r}"
+        )
+        return
+    if reply is not None:
+        assert reply == checked, f"{key}: decode_utf8 differs from the checked reader on {text!r}"
 
 
 # --- the vocabulary of each fmt -----------------------------------------------------------------
@@ -208,3 +231,270 @@ def test_the_fast_reader_on_assembled_bodies(key: sw.Key, data: st.DataObject) -
 )
 def test_the_fast_reader_declines(key: sw.Key, text: str) -> None:
     assert agree(key, text) is None
+
+
+# --- fmt 2: long lists, read as they are parsed -------------------------------------------------
+# decode_utf8 reads a sender list longer than 64 KiB a piece at a time (_streamed), freeing each
+# piece's records once read. Here it reads bodies of every size in pieces of a few bytes, so that
+# pieces end everywhere: inside a tag, a name, an entity, a comment, between records.
+
+XML_LISTS = [k for k in KEYS if k.fmt == 2 and sw.shape_of(k.operation) is SENDER_LIST]
+
+
+def agree_streamed(key: sw.Key, text: str, chunk: int) -> sw.Reply | None:
+    """The streamed reader's reply, after checking it against the checked reader."""
+    from smsc_wire._formats.fmt2_xml import doctype_at
+
+    codec = sw.registry[key]
+    raw = text.encode("utf-8", "surrogatepass")
+    if doctype_at(raw) is not None or b"xmlns" in raw:
+        return None  # decode_utf8 refuses or declines these before it streams
+    rejected = False
+    try:
+        streamed = codec._streamed(raw, chunk)  # type: ignore[attr-defined]
+    except Rejected:
+        streamed, rejected = None, True
+    try:
+        checked = codec.checked(text)  # type: ignore[attr-defined]
+    except sw.DecodeFailure:
+        assert streamed is None, f"{key}: streamed, accepted what checked refuses: {text!r}"
+    else:
+        assert not rejected, f"{key}: streamed, rejected what checked reads: {text!r}"
+        assert streamed is None or streamed == checked, f"{key}: streamed differs on {text!r}"
+    return streamed  # type: ignore[no-any-return]
+
+
+def _short_numbers(reply: sw.Reply) -> bool:
+    """Whether every number of a reply is short enough for the fast readers (no range check)."""
+    if isinstance(reply, sw.ErrorReply):
+        return int(reply.code) < 10**18
+    assert isinstance(reply, sw.SenderList)
+    return all(
+        len(str(int(v))) < 19
+        for s in reply
+        for v in [s.id, s.status or 0, *(s.operators or {}).values()]
+        if not isinstance(v, str)
+    )
+
+
+@pytest.mark.parametrize("key", XML_LISTS, ids=str)
+@given(data=st.data())
+@settings(max_examples=100)
+def test_the_streamed_reader_takes_canonical_lists(key: sw.Key, data: st.DataObject) -> None:
+    text, reply = data.draw(wire(key))
+    streamed = agree_streamed(key, text, data.draw(st.integers(1, 80)))
+    if _short_numbers(reply) and "xmlns" not in text:
+        assert streamed == reply, f"{key}: the streamed reader declined {text!r}"
+
+
+@pytest.mark.parametrize("key", XML_LISTS, ids=str)
+@given(data=st.data())
+@settings(max_examples=100)
+def test_the_streamed_reader_on_mutated_lists(key: sw.Key, data: st.DataObject) -> None:
+    text, _ = data.draw(wire(key))
+    fragments = [*_XML_PIECES, *TEXT_FRAGMENTS, "<", ">", '"', "</list>", "/"]
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 3))
+        text = text[:at] + data.draw(st.sampled_from(fragments)) + text[at + cut :]
+    agree_streamed(key, text, data.draw(st.integers(1, 80)))
+
+
+_XML_PIECES = [
+    "<!-- c -->", "<?p x?>", "<![CDATA[A]]>", "<![CDATA[<sender>]]>", "&amp;", "&#10;", "&#13;",
+    "&foo;", "&#x41;", "\r\n", "\t", " ", "x", "<x/>", "<list/>", "<a:sender/>", ' a:id="1"',
+    ' xml:lang="en"', ' id="2"', ' status="1"', ' id=""', ' mega_step="2"', "<sender>A</sender>",
+    '<sender id="1">A</sender>', '<sender status="1" id="1">A</sender>', "</sender>",
+]  # fmt: skip
+_XML_RECORDS = [
+    '<sender id="7">A</sender>', '<sender status="1" id="7">Shop, Inc</sender>',
+    '<sender id="7" status="1">A</sender>', '<sender mega_step="2" id="7">A</sender>',
+    '<sender status="0" tele2="x" id="7">Ж</sender>', '<sender status="2" id="007">A</sender>',
+    '<sender status="1" id="99999999999999999999">A</sender>', '<sender status="1,2" id="1,2">A</sender>',
+    '<sender status="256" id="1">A</sender>', '<sender status="1" id="1"></sender>',
+    '<sender status="1" id="1"/>', '<sender status="1" id="1"> </sender>',
+    '<sender status="1" id="1">A&amp;B</sender>', '<sender status="1" id="1">A<![CDATA[&]]></sender>',
+    '<sender status="1" id="1">A&#10;</sender>', '<sender status="1" id="1">A<!--c--></sender>',
+    '<sender status="1" id="1">A<b/></sender>', '<sender status="1" id="1" id2="1">A</sender>',
+    '<sender xml:lang="en" status="1" id="1">A</sender>', '<sender status="1" id="1">A',
+    "<!-- c -->", "<?p?>", "text", "\n", "&#32;",
+]  # fmt: skip
+
+
+@st.composite
+def _xml_lists(draw: st.DrawFn) -> str:
+    """Lists of records near the valid ones, with what XML allows around and between them."""
+    prolog = draw(st.sampled_from(["", "<?xml version='1.0'?>", "<!-- c -->", "<?p?>", "\n"]))
+    records = draw(st.lists(st.sampled_from(_XML_RECORDS), max_size=8))
+    separator = draw(st.sampled_from(["\n", "", "\r\n", " \t"]))
+    attributes = draw(st.sampled_from(["", "", ' a="1"']))
+    end = draw(st.sampled_from(["</list>", "</list>", "</list>\n", "</list><!-- c -->", "</lis"]))
+    body = f"{prolog}<list{attributes}>{separator}{separator.join(records)}{separator}{end}"
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(body)))
+        body = body[:at] + draw(st.sampled_from(_XML_PIECES)) + body[at:]
+    return body
+
+
+@pytest.mark.parametrize("key", XML_LISTS, ids=str)
+@given(data=st.data())
+@settings(max_examples=150)
+def test_the_streamed_reader_on_assembled_lists(key: sw.Key, data: st.DataObject) -> None:
+    text = data.draw(_xml_lists())
+    agree_streamed(key, text, data.draw(st.integers(1, 80)))
+    agree(key, text)  # and the whole-tree reader, on the same vocabulary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<list>\n</list>",
+        "<list></list>",
+        "<list/>",
+        '<list>\n<sender status="1" id="1">A</sender>\n<sender status="2" id="2">B</sender>\n</list>',
+        '<?xml version="1.0" encoding="latin-1"?>\n<list><sender status="1" id="1">Ж</sender></list>',
+        '<!-- c --><list><sender status="1" id="1">A</sender></list>',
+        '<list><sender status="1" id="1">A</sender></list><?p?>',
+        '<list><sender status="1" id="1">A</sender><!-- c --><sender status="1" id="2">B</sender></list>',
+        '<list> x <sender status="1" id="1">A</sender></list>',
+        '<list><sender status="1" id="1">A</sender> x </list>',
+        '<list><sender status="1" id="1">A<![CDATA[ & ]]>B&amp;C&#x41;</sender></list>',
+        '<list><sender status="1" id="1">A&#10;B</sender></list>',
+        '<list><sender status="1" id="1">A</sender><sender status="1" id="12345678901234567890">'
+        "B</sender></list>",
+        "<list><result><error>x</error><error_code>3</error_code></result></list>",
+        "<result>\n<error>record not found</error>\n<error_code>3</error_code>\n</result>",
+        "<result>OK</result>",
+        '<other><list><sender status="1" id="1">A</sender></list></other>',
+        '<list><list><sender status="1" id="1">A</sender></list></list>',
+        '<list><a:sender status="1" id="1">A</a:sender></list>',
+        '<list><sender a:status="1" id="1">A</sender></list>',
+        '<list><sender status="1" id="1">A</sender></list>&foo;',
+        '<list><sender status="1" id="1">A&foo;</sender></list>',
+        '<list><sender status="1" id="1">A</sender>',
+        '<list><sender status="1" id="1">A</sender></list>x',
+        "name = A, status = 1, id = 1",
+    ],
+)
+def test_the_streamed_reader_on_every_cut(text: str) -> None:
+    for key in XML_LISTS:
+        for chunk in range(1, len(text.encode("utf-8")) + 2):
+            agree_streamed(key, text, chunk)
+
+
+def _long_list(key: sw.Key, count: int) -> tuple[str, sw.SenderList]:
+    senders = [
+        sw.Sender(
+            f"Shop {i} & Ж",
+            10_000 + i,
+            i % 3 if key.all else None,
+            {"mega_step": i % 4, "tele2": "x"} if key.operators else None,
+        )
+        for i in range(count)
+    ]
+    reply = sw.SenderList(senders)
+    return sw.encode(reply, key), reply
+
+
+@pytest.mark.parametrize("key", XML_LISTS, ids=str)
+def test_a_long_list_is_decoded_in_pieces(key: sw.Key) -> None:
+    text, reply = _long_list(key, 7000)
+    assert len(text.encode("utf-8")) > 4 * 65536  # several pieces of decode_utf8's size
+    assert sw.decode(text.encode("utf-8"), key) == reply
+    assert agree_streamed(key, text, 65536) == reply
+
+
+@pytest.mark.parametrize("key", XML_LISTS, ids=str)
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: text[: len(text) * 3 // 4],  # cut short
+        lambda text: text.replace(">Shop 2500 ", "><b/>Shop 2500 "),  # an element in a name
+        lambda text: text.replace('id="12500"', 'id="-1"'),  # a sign
+        lambda text: text.replace('id="12500"', 'id="12500" x="1"'),  # an attribute too many
+        lambda text: text.replace('id="12500"', 'id="0012500"'),  # leading zeros: valid
+        lambda text: text.replace('id="12500"', 'id="99999999999999999999"'),  # over 2**63-1
+        lambda text: text.replace("</sender>\n<sender", "</sender>\n<!-- c --><sender", 1),
+        lambda text: text.replace("</list>", "</list><!-- c -->"),
+        lambda text: text.replace("<list>", "<list>\n<![CDATA[x]]>"),
+        lambda text: text.replace("Shop 2999", "Shop&#10;2999"),
+    ],
+)
+def test_a_long_list_with_a_flaw_decodes_as_its_text(key: sw.Key, change: object) -> None:
+    text, _ = _long_list(key, 7000)
+    text = change(text)  # type: ignore[operator]
+    assert _outcome(key, text.encode("utf-8")) == _outcome(key, text)
+    agree_streamed(key, text, 65536)
+    agree_streamed(key, text, 4096)
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        # fmt 1 lists are checked column by column; each of these fails one column's check and
+        # is read line by line.
+        (sw.Key(1, "get", all=True), "A,1,2\nB,3"),  # a line without its status
+        (sw.Key(1, "get", all=True), "A,1,2\n,1,3"),  # an empty name
+        (sw.Key(1, "get", all=True), "A,007,2\nB,1,3"),  # an uncommon spelling of a status
+        (sw.Key(1, "get", all=True), "A,1,007"),  # a leading zero: no JSON number
+        (sw.Key(1, "get", all=True), "A,1,\u0663"),  # a digit of another script
+        (sw.Key(1, "get", all=True), "A,1,-0"),
+        (sw.Key(1, "get", all=True), "A,1,1e3"),
+        (sw.Key(1, "get", all=True), "A,1, 5"),
+        (sw.Key(1, "get", all=True), "A,1,"),
+        (sw.Key(1, "get", all=True), "A,1,18446744073709551616"),  # past 2**64: a JSON float
+        (sw.Key(1, "get", all=True), "A,1,9223372036854775808"),  # past 2**63-1
+        (sw.Key(1, "get", all=True), "A,1,9223372036854775807"),
+        (sw.Key(1, "get", all=True), ""),
+        (sw.Key(1, "get"), "A,B,1\nC,2"),
+        (sw.Key(1, "get"), "A\rB,1"),  # a lone CR in a name
+        (sw.Key(1, "get"), "A,1\r\nB,2\r\n"),  # CRLF: the text path's
+        (sw.Key(1, "get"), "A,1\n"),
+        (sw.Key(1, "get"), "\n"),
+        # Error replies and the replies they could be confused with (SPEC D3).
+        (sw.Key(1, "get"), "0,-5,7"),
+        (sw.Key(1, "get"), "0,-5"),
+        (sw.Key(1, "get"), "0,-5\n"),
+        (sw.Key(1, "get"), "0,-0005"),
+        (sw.Key(1, "get"), "0,-99999999999999999999"),
+        (sw.Key(1, "get"), "0,-"),
+        (sw.Key(1, "add"), "007"),
+        (sw.Key(1, "add"), "7\n"),
+        (sw.Key(1, "add"), "0,-3"),
+        (sw.Key(1, "add"), "99999999999999999999"),
+        (sw.Key(1, "del"), "0,-3"),
+        (sw.Key(1, "del"), "OK"),
+        (sw.Key(0, "add"), "ID = 7"),
+        (sw.Key(0, "add"), "ID = 007"),
+        (sw.Key(0, "add"), "ID = 7\r\n"),
+        (sw.Key(0, "add"), "ID = ERROR = 3 (x)"),
+        (sw.Key(0, "add"), "ERROR = 3 (x)"),
+        (sw.Key(0, "del"), "OK\n"),
+        (sw.Key(0, "del"), "ERROR = 3 (x)\n"),
+        (sw.Key(0, "del"), "ERROR = 3 (a)b)"),
+        (sw.Key(0, "del"), "ERROR = 3 (a (b) c)"),
+        (sw.Key(0, "del"), "ERROR = 3 (a\rb)"),
+        (sw.Key(0, "del"), "ERROR = 3 (a\x00)"),
+        (sw.Key(0, "del"), "ERROR = 3 ()"),
+        (sw.Key(0, "del"), "ERROR = 3 x)"),
+        (sw.Key(0, "del"), "ERROR = (x)"),
+        (sw.Key(0, "del"), "ERROR = 0003 (Ж)"),
+        (sw.Key(0, "del"), "ERROR = 300 (x)"),
+        (sw.Key(0, "get", all=True), "ERROR = 3 (x)"),
+        (sw.Key(0, "get"), "ERROR = 3 (x), id = 5"),
+    ],
+)
+def test_the_readers_of_utf8_bytes_on_edges(key: sw.Key, text: str) -> None:
+    agree(key, text)
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.fmt in (0, 1)], ids=str)
+@given(data=st.data())
+@settings(max_examples=20)
+def test_the_fast_readers_return_the_models_themselves(key: sw.Key, data: st.DataObject) -> None:
+    """The line readers build models as drafts: what they return is the model class itself."""
+    text, reply = data.draw(wire(key))
+    decoded = sw.decode(text.encode("utf-8"), key)
+    assert type(decoded) is type(reply)
+    if isinstance(decoded, sw.SenderList):
+        assert all(type(sender) is sw.Sender for sender in decoded)

@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, cast
+
+# Both already loaded with the package (smsc_wire._formats): module-level names, not an import
+# statement per call, which cost a small reply a tenth of its time (issue 12).
+import orjson
+from lxml import etree
 
 from smsc_wire._checks import (
     added_id_of,
@@ -23,7 +30,7 @@ from smsc_wire._checks import (
     senders_of,
     success_of,
 )
-from smsc_wire._codes import error_code, sender_status
+from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
@@ -35,6 +42,7 @@ from smsc_wire._models import (
     Reply,
     Sender,
     SenderAdded,
+    SenderDraft,
     SenderList,
     new_added,
     new_error,
@@ -52,8 +60,7 @@ from smsc_wire._values import (
 from . import FORMATS, XML_ATTRIBUTE_NAME
 
 if TYPE_CHECKING:
-    from lxml import etree
-
+    from smsc_wire._codes import SenderStatus
     from smsc_wire._key import Key
 
     from . import WireFormat
@@ -81,6 +88,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 # over a match, so finding a DOCTYPE is linear in the body.
 _PROLOG_ITEM: Final = re.compile(rb"[ \t\r\n]++|<\?.*?\?>|<!--.*?-->", re.S)
 _DOCTYPE: Final = b"<!DOCTYPE"
+_PROLOG_MARKS: Final = (b"?", b"!")
 
 # The markup of a well-formed body, one token per node or tag: comments, CDATA sections, processing
 # instructions (the XML declaration among them), end tags and start tags (whose quoted attribute
@@ -95,6 +103,21 @@ _DECLARATION: Final = re.compile(r"<\?xml[ \t\r\n]")
 
 _local = threading.local()
 
+# SPEC D11, for every parser of the module: the encoding forced to UTF-8 (SPEC D10), no entity but
+# the core set, no DTD, no network; comments and processing instructions kept, to be refused.
+_PARSER_OPTIONS: Final[dict[str, Any]] = {
+    "encoding": "utf-8",
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": True,
+    "remove_comments": False,
+    "remove_pis": False,
+    "strip_cdata": True,
+    "collect_ids": False,
+}
+
 
 def doctype_at(data: bytes) -> int | None:
     """The byte offset of a DOCTYPE before the root element, or ``None`` (SPEC D11).
@@ -103,6 +126,8 @@ def doctype_at(data: bytes) -> int | None:
     entities even with ``load_dtd=False`` (opening files, devices and FIFOs), so a body with a
     DOCTYPE must never reach the parser at all.
     """
+    if data[:1] == b"<" and data[1:2] not in _PROLOG_MARKS:
+        return None  # a start tag first: no prolog, so no DOCTYPE (and no scan of the prolog)
     pos = 0
     match = _PROLOG_ITEM.match(data, pos)
     while match is not None:
@@ -112,8 +137,6 @@ def doctype_at(data: bytes) -> int | None:
 
 
 def _refusing_resolver() -> etree.Resolver:
-    from lxml import etree
-
     class RefuseEverything(etree.Resolver):
         """Resolves every external resource to nothing: no file, URL or device is ever opened."""
 
@@ -133,20 +156,15 @@ def hardened_parser() -> etree.XMLParser:
     bounds memory, and libxml2 still refuses nesting deeper than 2,048 elements. A resolver
     that resolves everything to an empty string backs up :func:`doctype_at`.
     """
-    from lxml import etree
+    parser: etree.XMLParser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser.resolvers.add(_refusing_resolver())
+    return parser
 
-    parser = etree.XMLParser(
-        encoding="utf-8",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_comments=False,
-        remove_pis=False,
-        strip_cdata=True,
-        collect_ids=False,
-    )
+
+def _streaming_parser() -> etree.XMLPullParser:
+    """A new push parser with exactly the settings of :func:`hardened_parser`, reporting the
+    start of each ``<list>`` element (the root of a sender list, to read as it grows)."""
+    parser = etree.XMLPullParser(events=("start",), tag="list", **_PARSER_OPTIONS)
     parser.resolvers.add(_refusing_resolver())
     return parser
 
@@ -168,31 +186,31 @@ def _line_start(text: str, line: int) -> int:
     return pos
 
 
-def _clean_root(raw: bytes) -> etree._Element | None:
-    """The root of a UTF-8 body if it parses and has no DOCTYPE or top-level extras.
+def _clean_root(raw: bytes) -> etree._Element:
+    """The root of a UTF-8 body with no DOCTYPE (the caller has looked) if it parses and holds
+    nothing besides the root element.
 
-    Raises :class:`Rejected` for a body that is not well-formed, has a DOCTYPE or something
-    besides the root element (each an error under every key, SPEC D6, D11); ``None`` where a
-    namespace declaration may be present, which the text path looks for.
+    Raises :class:`Rejected` for a body that is not well-formed or has something besides the
+    root element (each an error under every key, SPEC D6, D11).
     """
-    from lxml import etree
-
-    if doctype_at(raw) is not None:
-        raise Rejected
-    if b"xmlns" in raw:
-        return None
+    # _parser() written out: a call is a tenth of the time of reading an error reply.
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
     try:
-        root = etree.fromstring(raw, _parser())
+        root = etree.fromstring(raw, _parser() if parser is None else parser)
     except etree.XMLSyntaxError:
         raise Rejected from None
     if root.getprevious() is not None or root.getnext() is not None:
-        raise Rejected
+        raise Rejected  # a comment or processing instruction beside the root (SPEC D6)
     return root
 
 
-def _parse(text: str) -> etree._Element:
-    from lxml import etree
+def _only_root(root: etree._Element) -> None:
+    """Raise :class:`Rejected` if a comment or processing instruction is beside the root."""
+    if root.getprevious() is not None or root.getnext() is not None:
+        raise Rejected
 
+
+def _parse(text: str) -> etree._Element:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -236,8 +254,6 @@ def _namespace_declaration(text: str) -> DecodeFailure | None:
 
 
 def _what(node: etree._Element) -> str:
-    from lxml import etree
-
     tag: object = node.tag
     if tag is etree.Comment:
         return "a comment"
@@ -407,39 +423,97 @@ def _fast_number(raw: str) -> int | None:
 
 def _fast_leaf(node: etree._Element, tag: str) -> str | None:
     """The text of an element ``tag`` with no attributes, children or text after it."""
-    if node.tag != tag or len(node) or len(node.attrib) or not _blank(node.tail):
+    if node.tag != tag or len(node) or node.keys():
+        return None
+    tail = node.tail
+    if tail and tail.strip(_WHITESPACE):
         return None
     return node.text or ""
 
 
+# The error codes as the wire writes them, converted once (as _codes.STATUS_TEXT converts the
+# statuses): one look-up per error reply instead of uint_text() and error_code().
+_ERROR_CODE_TEXT: Final = {str(n): error_code(n) for n in range(256)}
+
+
 def _fast_error(root: etree._Element) -> ErrorReply | None:
-    if root.tag != "result" or len(root) != 2 or len(root.attrib) or not _blank(root.text):
+    """The error reply of a ``<result>`` root with children, or ``None`` for the checked path.
+
+    :func:`_fast_leaf` written out for both children: an error reply is as common as a list, and
+    function calls were a fifth of reading one (issue 12).
+    """
+    if len(root) != 2 or root.keys():
         return None
-    description = _fast_leaf(root[0], "error")
-    code = _fast_leaf(root[1], "error_code")
-    number = None if code is None else uint_text(code)
-    if description is None or number is None:
+    text = root.text
+    first, second = root[0], root[1]
+    if (
+        (text and text.strip(_WHITESPACE))
+        or first.tag != "error"
+        or second.tag != "error_code"
+        or len(first)
+        or len(second)
+        or first.keys()
+        or second.keys()
+    ):
         return None
-    return new_error(error_code(number), description)
+    tails = (first.tail or "") + (second.tail or "")
+    code = second.text or ""
+    number = _ERROR_CODE_TEXT.get(code)
+    if number is None:
+        value = uint_text(code)
+        if value is None:
+            return None
+        number = error_code(value)
+    if tails and tails.strip(_WHITESPACE):
+        return None
+    return new_error(number, first.text or "")
+
+
+# The sender records of a list are read a list of them at a time, each step mapped over all of them
+# in C (lxml's accessors, the models' slot setters): a Python loop over the records cost more than
+# parsing them (issue 12).
+_TAG: Final = attrgetter("tag")
+_TEXT: Final = attrgetter("text")
+_TAIL: Final = attrgetter("tail")
+_KEYS: Final = etree._Element.keys
+_VALUES: Final = etree._Element.values
+# Ids joined by commas that are all JSON integers needing no range check (ASCII digits, fewer
+# than 19, as uint_text reads them; no leading zero, which JSON refuses): orjson converts them all
+# in one call, faster than int() one at a time. A comma inside an id shows as one id too many.
+_JSON_IDS: Final = re.compile(r"(?:0|[1-9][0-9]{0,17})(?:,(?:0|[1-9][0-9]{0,17}))*")
+
+_CHUNK: Final = 1 << 16
+"""A sender list longer than this many bytes is parsed in pieces of this size (issue 12)."""
+
+
+def _new_senders(
+    names: list[str], ids: list[int], statuses: Iterable[SenderStatus | int | None]
+) -> list[Sender]:
+    """The records of checked values, as :func:`new_sender` makes them (no operators)."""
+    senders: list[Any] = []
+    append = senders.append
+    for name, id_, status in zip(names, ids, statuses, strict=False):  # statuses may be endless
+        draft = SenderDraft()  # see SenderDraft
+        draft.name = name
+        draft.id = id_
+        draft.status = status
+        draft.operators = None
+        draft.__class__ = Sender  # type: ignore[assignment]
+        append(draft)
+    return senders
 
 
 # --- readers ------------------------------------------------------------------------------------
 
 
 def _fast_list(codec: XmlCodec, root: etree._Element) -> SenderList | None:
-    if root.tag != "list" or len(root.attrib) or not _blank(root.text):
+    if root.tag != "list" or root.keys() or not _blank(root.text):
         raise Rejected
-    senders: list[Sender] = []
-    append = senders.append
-    sender = codec._fast_sender
-    for node in root:
-        if node.tag != "sender" or len(node) or not _blank(node.tail):
-            raise Rejected
-        record = sender(node)
-        if record is None:
-            return None
-        append(record)
-    return SenderList(senders)
+    nodes = list(root.iterchildren("sender"))  # the records, found in C
+    if len(nodes) != len(root):
+        raise Rejected  # another element, a comment or a processing instruction (SPEC D6)
+    senders = codec._fast_records(nodes)
+    return None if senders is None else SenderList(senders)
 
 
 def _checked_list(codec: XmlCodec, text: str, root: etree._Element) -> SenderList:
@@ -544,7 +618,7 @@ WRITERS: Final[Mapping[ReplyShape, Callable[[XmlCodec, Reply], str]]] = {
 class XmlCodec:
     """The fmt 2 codec of one key: the error reply, then the shape's tables."""
 
-    __slots__ = ("_bare_ok", "_fixed", "_reader", "_write", "key")
+    __slots__ = ("_bare_ok", "_fixed", "_in_order", "_lists", "_reader", "_write", "key")
 
     def __init__(self, key: Key, wire_format: WireFormat) -> None:
         shape = shape_of(key.operation)
@@ -553,6 +627,10 @@ class XmlCodec:
         self._reader = READERS[shape]
         self._write = WRITERS[shape]
         self._fixed = frozenset({"id", "status"} if key.all else {"id"})
+        # The attribute names of a record as encode writes them (SPEC §3), which the fast reader
+        # reads by position; any other order is read by name.
+        self._in_order = ["status", "id"] if key.all else ["id"]
+        self._lists = shape is SENDER_LIST
         # SPEC D6: the live service has been seen to answer a bare OK to the OK operations.
         self._bare_ok = wire_format.bare_ok and shape is OK
 
@@ -564,8 +642,18 @@ class XmlCodec:
         """
         if self._bare_ok and raw in _BARE_OK_BYTES:
             return OK_REPLY
+        # SPEC D11: a DOCTYPE is never parsed. The test before the call is doctype_at's own
+        # first one, written out: most bodies start with their root's start tag.
+        if (raw[:1] != b"<" or raw[1:2] in _PROLOG_MARKS) and doctype_at(raw) is not None:
+            raise Rejected
+        if b"xmlns" in raw:
+            return None  # the text path looks for namespace declarations (SPEC D6)
+        if self._lists and len(raw) > _CHUNK:
+            return self._streamed(raw, _CHUNK)
         root = _clean_root(raw)
-        return None if root is None else self._fast_root(root)
+        if len(root) and root.tag == "result":  # _fast_root, written out
+            return _fast_error(root)
+        return self._reader.fast(self, root)
 
     def fast(self, text: str) -> Reply | None:
         """The fast reader alone: the reply, or ``None`` where the checked reader must decide;
@@ -573,7 +661,7 @@ class XmlCodec:
         return self.decode_utf8(text.encode("utf-8"))
 
     def _fast_root(self, root: etree._Element) -> Reply | None:
-        if root.tag == "result" and len(root):
+        if len(root) and root.tag == "result":
             return _fast_error(root)
         return self._reader.fast(self, root)
 
@@ -605,6 +693,115 @@ class XmlCodec:
             if failure is not None:
                 raise failure
         return reply
+
+    def _fast_senders(self, nodes: list[etree._Element]) -> list[Sender] | None:
+        """:meth:`_fast_records` of children of a ``<list>`` that may be anything."""
+        if list(map(_TAG, nodes)).count("sender") != len(nodes):
+            raise Rejected  # another element, a comment or a processing instruction (SPEC D6)
+        return self._fast_records(nodes)
+
+    def _fast_records(self, nodes: list[etree._Element]) -> list[Sender] | None:
+        """The records of ``<sender>`` children ``nodes`` of a ``<list>``, in C a step at a time,
+        or ``None`` where the checked reader must decide; :class:`Rejected` as
+        :meth:`_fast_sender`."""
+        count = len(nodes)
+        # Rejected: what _checked_list refuses (an element inside a record, text between
+        # records, an empty name or one with a line break).
+        if any(map(len, nodes)):
+            raise Rejected
+        if "".join(filter(None, map(_TAIL, nodes))).strip(_WHITESPACE):
+            raise Rejected
+        names = list(map(_TEXT, nodes))
+        if not all(names):
+            raise Rejected
+        joined = "".join(names)
+        if "\n" in joined or "\r" in joined:
+            raise Rejected
+        del joined
+        key = self.key
+        if count and not key.operators and list(map(_KEYS, nodes)).count(self._in_order) == count:
+            values = list(map(_VALUES, nodes))
+            status_texts: tuple[str, ...] = ()
+            if key.all:
+                status_texts, id_texts = zip(*values, strict=True)
+            else:
+                (id_texts,) = zip(*values, strict=True)
+            del values
+            joined = ",".join(id_texts)
+            ids: list[int] = orjson.loads(f"[{joined}]") if _JSON_IDS.fullmatch(joined) else []
+            if len(ids) == count:
+                if not key.all:
+                    return _new_senders(names, ids, repeat(None))
+                statuses = list(map(STATUS_TEXT.get, status_texts))
+                if None not in statuses:
+                    return _new_senders(names, ids, statuses)
+        # Attributes in another order, operator fields, or a value the tables above do not read.
+        senders = list(map(self._fast_sender, nodes))
+        return None if None in senders else senders  # type: ignore[return-value]
+
+    def _streamed(self, raw: bytes, chunk: int) -> Reply | None:
+        """:meth:`decode_utf8` of a long body: a sender list is read as it is parsed, ``chunk``
+        bytes at a time, and each record's elements freed once read, so that the parsed tree
+        never holds more than a chunk of the body beside the models (issue 12: the whole tree
+        and the models together took 1.2 times the memory of the tree alone).
+
+        A body whose root is no ``<list>`` is parsed whole and read as :meth:`_fast_root` reads
+        it. Exactly the checks of the whole-tree reader, made on each piece of the list.
+        """
+        parser = _streaming_parser()
+        root: etree._Element | None = None
+        nested = False  # the first <list> is inside another element: the tree is read whole
+        text_read = False
+        senders: list[Sender] = []
+        failed = False
+        try:
+            for at in range(0, len(raw), chunk):
+                parser.feed(raw[at : at + chunk])
+                for _event, element in parser.read_events():
+                    if root is None and not nested:
+                        if element.getparent() is not None:
+                            nested = True
+                        elif element.keys():
+                            raise Rejected
+                        else:
+                            root = element
+                if root is None:
+                    continue
+                nodes = list(root)
+                # The last child may still be growing (its text, its tail): it is read with the
+                # next piece. Every earlier one is complete, and so is the list's own text.
+                done = len(nodes) - 1
+                if done < 1:
+                    continue
+                if not text_read:
+                    if not _blank(root.text):
+                        raise Rejected
+                    text_read = True
+                del nodes[done:]
+                records = self._fast_senders(nodes)
+                if records is None:
+                    return None
+                senders += records
+                del nodes, records
+                del root[:done]  # no proxy left: libxml2 frees the records' nodes now
+            whole = parser.close()
+        except etree.XMLSyntaxError:
+            failed = True
+        if failed:
+            # Outside the except clause, so that its traceback no longer holds the records read
+            # so far: the parser that reads the whole body decides, with all the memory.
+            del parser, root, senders
+            return self._fast_root(_clean_root(raw))
+        _only_root(whole)
+        if root is None:
+            return self._fast_root(whole)
+        if not _blank(root.text):
+            raise Rejected
+        records = self._fast_senders(list(root))
+        if records is None:
+            return None
+        senders += records
+        return SenderList(senders)
 
     def _fast_sender(self, node: etree._Element) -> Sender | None:
         # Rejected: what the checked reader refuses under this key (an empty name or one with a
