@@ -15,7 +15,7 @@ import importlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 # The two C parsers load with the package (about 15 ms together): a process's first decode of
 # fmt 2 or 3 then costs milliseconds, not their import (issue 12). lark, ten times dearer, still
@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Final
 import lxml.etree  # noqa: F401
 import orjson  # noqa: F401
 
+from smsc_wire._checks import success_of
 from smsc_wire._errors import DecodeFailure
 from smsc_wire._key import Key
-from smsc_wire._models import ErrorReply
+from smsc_wire._models import ErrorReply, Reply
 from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape
 from smsc_wire._values import OPERATOR_FIELDS, OPERATOR_FIELDS_JSON
 
@@ -133,6 +134,27 @@ class WireFormat:
                 f"fmt {self.fmt}: the readers and writers of {self.module} are not the declared "
                 "shapes"
             )
+
+
+class _KeyedCodec(Protocol):
+    @property
+    def key(self) -> Key: ...
+
+
+_C = TypeVar("_C", bound=_KeyedCodec)
+
+
+def shape_writers(
+    write_list: Callable[[_C, Reply], str], write_added: Callable[[_C, Reply], str], ok: str
+) -> Mapping[ReplyShape, Callable[[_C, Reply], str]]:
+    """A format's writer of each reply shape: its own list and added writers, and the fixed
+    text of its success reply, written once the reply is checked to be ``Ok``."""
+
+    def write_ok(codec: _C, reply: Reply) -> str:
+        success_of(reply, codec.key, OK)
+        return ok
+
+    return {SENDER_LIST: write_list, SENDER_ADDED: write_added, OK: write_ok}
 
 
 _FIELD_START: Final = re.compile(r", [a-z0-9_]+ = ")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from itertools import repeat
 from operator import attrgetter
@@ -28,7 +28,6 @@ from smsc_wire._checks import (
     error_of,
     ordered_operators,
     senders_of,
-    success_of,
 )
 from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
@@ -42,8 +41,8 @@ from smsc_wire._models import (
     Reply,
     Sender,
     SenderAdded,
-    SenderDraft,
     SenderList,
+    draft_senders,
     new_added,
     new_error,
     new_sender,
@@ -57,10 +56,9 @@ from smsc_wire._values import (
     uint_text,
 )
 
-from . import FORMATS, XML_ATTRIBUTE_NAME
+from . import FORMATS, XML_ATTRIBUTE_NAME, shape_writers
 
 if TYPE_CHECKING:
-    from smsc_wire._codes import SenderStatus
     from smsc_wire._key import Key
 
     from . import WireFormat
@@ -486,23 +484,6 @@ _CHUNK: Final = 1 << 16
 """A sender list longer than this many bytes is parsed in pieces of this size (issue 12)."""
 
 
-def _new_senders(
-    names: list[str], ids: list[int], statuses: Iterable[SenderStatus | int | None]
-) -> list[Sender]:
-    """The records of checked values, as :func:`new_sender` makes them (no operators)."""
-    senders: list[Any] = []
-    append = senders.append
-    for name, id_, status in zip(names, ids, statuses, strict=False):  # statuses may be endless
-        draft = SenderDraft()  # see SenderDraft
-        draft.name = name
-        draft.id = id_
-        draft.status = status
-        draft.operators = None
-        draft.__class__ = Sender  # type: ignore[assignment]
-        append(draft)
-    return senders
-
-
 # --- readers ------------------------------------------------------------------------------------
 
 
@@ -602,16 +583,9 @@ def _write_added(codec: XmlCodec, reply: Reply) -> str:
     return f"<sender>\n<id>{added_id_of(reply, codec.key)}</id>\n</sender>"
 
 
-def _write_ok(codec: XmlCodec, reply: Reply) -> str:
-    success_of(reply, codec.key, OK)
-    return "<result>OK</result>"
-
-
-WRITERS: Final[Mapping[ReplyShape, Callable[[XmlCodec, Reply], str]]] = {
-    SENDER_LIST: _write_list,
-    SENDER_ADDED: _write_added,
-    OK: _write_ok,
-}
+WRITERS: Final[Mapping[ReplyShape, Callable[[XmlCodec, Reply], str]]] = shape_writers(
+    _write_list, _write_added, "<result>OK</result>"
+)
 """The writer of each reply shape (the error reply has its own, :func:`_write_error`)."""
 
 
@@ -731,10 +705,10 @@ class XmlCodec:
             ids: list[int] = orjson.loads(f"[{joined}]") if _JSON_IDS.fullmatch(joined) else []
             if len(ids) == count:
                 if not key.all:
-                    return _new_senders(names, ids, repeat(None))
+                    return draft_senders(names, ids, repeat(None), repeat(None))
                 statuses = list(map(STATUS_TEXT.get, status_texts))
                 if None not in statuses:
-                    return _new_senders(names, ids, statuses)
+                    return draft_senders(names, ids, statuses, repeat(None))
         # Attributes in another order, operator fields, or a value the tables above do not read.
         senders = list(map(self._fast_sender, nodes))
         return None if None in senders else senders  # type: ignore[return-value]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import orjson
 
-from smsc_wire._checks import added_id_of, error_of, senders_of, success_of
+from smsc_wire._checks import added_id_of, error_of, senders_of
 from smsc_wire._codes import (
     SENDER_STATUS,
     STATUS_TEXT,
@@ -45,8 +45,8 @@ from smsc_wire._models import (
     Reply,
     Sender,
     SenderAdded,
-    SenderDraft,
     SenderList,
+    draft_senders,
     new_added,
     new_error,
     new_sender,
@@ -63,7 +63,7 @@ from smsc_wire._values import (
     uint_text,
 )
 
-from . import FORMATS
+from . import FORMATS, shape_writers
 
 if TYPE_CHECKING:
     from smsc_wire._key import Key
@@ -423,29 +423,9 @@ def _record_columns(
         or (not exact and min(numbers) < 0)
     ):
         return None  # a string of digits, a bool, a float, or out of range (SPEC D6, D9)
-    draft, model = SenderDraft, Sender
-    senders: list[Any] = []  # drafts, each a Sender by the time it is appended
-    append = senders.append
-    if all_:
-        status_of = SENDER_STATUS.get
-        for name, status, id_ in zip(names, statuses, ids, strict=True):
-            sender = draft()
-            sender.name = name
-            sender.id = id_
-            sender.status = status_of(status, status)
-            sender.operators = None
-            sender.__class__ = model  # type: ignore[assignment]
-            append(sender)
-    else:
-        for name, id_ in zip(names, ids, strict=True):
-            sender = draft()
-            sender.name = name
-            sender.id = id_
-            sender.status = None
-            sender.operators = None
-            sender.__class__ = model  # type: ignore[assignment]
-            append(sender)
-    return SenderList(senders), width * count
+    status_of = SENDER_STATUS.get
+    statuses_ = map(status_of, statuses, statuses) if all_ else repeat(None)
+    return SenderList(draft_senders(names, ids, statuses_, repeat(None))), width * count
 
 
 def _operator_columns(
@@ -496,28 +476,8 @@ def _operator_columns(
             operators = list(map(operators_from_wire, value))
         except (Declined, TypeError):
             return None
-    draft, model = SenderDraft, Sender
-    senders: list[Any] = []  # drafts, each a Sender by the time it is appended
-    append = senders.append
-    if all_:
-        for name, status, id_raw, ops in zip(names, statuses, id_texts, operators, strict=True):
-            sender = draft()
-            sender.name = name
-            sender.id = int(id_raw)
-            sender.status = status
-            sender.operators = ops
-            sender.__class__ = model  # type: ignore[assignment]
-            append(sender)
-    else:
-        for name, id_raw, ops in zip(names, id_texts, operators, strict=True):
-            sender = draft()
-            sender.name = name
-            sender.id = int(id_raw)
-            sender.status = None
-            sender.operators = ops
-            sender.__class__ = model  # type: ignore[assignment]
-            append(sender)
-    return SenderList(senders), members
+    statuses_ = statuses if all_ else repeat(None)
+    return SenderList(draft_senders(names, map(int, id_texts), statuses_, operators)), members
 
 
 # --- readers ------------------------------------------------------------------------------------
@@ -721,16 +681,9 @@ def _write_added(codec: JsonCodec, reply: Reply) -> str:
     return f'{{\n"sender": {added_id_of(reply, codec.key)}\n}}'
 
 
-def _write_ok(codec: JsonCodec, reply: Reply) -> str:
-    success_of(reply, codec.key, OK)
-    return '{\n"result": "OK"\n}'
-
-
-WRITERS: Final[Mapping[ReplyShape, Callable[[JsonCodec, Reply], str]]] = {
-    SENDER_LIST: _write_list,
-    SENDER_ADDED: _write_added,
-    OK: _write_ok,
-}
+WRITERS: Final[Mapping[ReplyShape, Callable[[JsonCodec, Reply], str]]] = shape_writers(
+    _write_list, _write_added, '{\n"result": "OK"\n}'
+)
 """The writer of each reply shape (the error reply has its own, :func:`_write_error`)."""
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import orjson
 
-from smsc_wire._checks import added_id_of, check_text, error_of, senders_of, success_of
+from smsc_wire._checks import added_id_of, check_text, error_of, senders_of
 from smsc_wire._codes import STATUS_TEXT, ErrorCode, SenderStatus, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, line_at
 from smsc_wire._fast import Rejected
@@ -34,12 +34,14 @@ from smsc_wire._models import (
     SenderAdded,
     SenderDraft,
     SenderList,
+    draft_senders,
     new_added,
     new_sender,
 )
 from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_of
 from smsc_wire._values import MAX_UINT, parse_uint, uint_text
 
+from . import shape_writers
 from .grammar import GrammarParser, found_at
 
 if TYPE_CHECKING:
@@ -410,17 +412,7 @@ def _csv_columns(lines: list[str], all_: bool) -> list[Any] | None:
     numbers = _json_loads(f"[{','.join(ids)}]")
     if max(numbers) > MAX_UINT:
         return None
-    draft, model = SenderDraft, Sender
-    senders: list[Any] = []  # drafts, each a Sender by the time it is appended
-    for name, id_, status in zip(names, numbers, statuses, strict=True):
-        sender = draft()
-        sender.name = name
-        sender.id = id_
-        sender.status = status
-        sender.operators = None
-        sender.__class__ = model  # type: ignore[assignment]
-        senders.append(sender)
-    return senders
+    return draft_senders(names, numbers, statuses, repeat(None))
 
 
 def _csv_lines(lines: list[str], all_: bool) -> list[Any] | None:
@@ -602,16 +594,9 @@ def _write_added(codec: LineCodec, reply: Reply) -> str:
     return f"{codec.dialect.added_prefix}{added_id_of(reply, codec.key)}"
 
 
-def _write_ok(codec: LineCodec, reply: Reply) -> str:
-    success_of(reply, codec.key, OK)
-    return "OK"
-
-
-WRITERS: Final[Mapping[ReplyShape, Callable[[LineCodec, Reply], str]]] = {
-    SENDER_LIST: _write_list,
-    SENDER_ADDED: _write_added,
-    OK: _write_ok,
-}
+WRITERS: Final[Mapping[ReplyShape, Callable[[LineCodec, Reply], str]]] = shape_writers(
+    _write_list, _write_added, "OK"
+)
 """The writer of each reply shape (the error reply is written by the dialect)."""
 
 
