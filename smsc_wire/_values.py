@@ -61,10 +61,20 @@ def parse_uint(digits: str, pos: int | None, what: str) -> int:
     return int(significant or "0")
 
 
+_MAX_UINT_TEXT: Final = str(MAX_UINT)
+
+
 def uint_text(raw: str) -> int | None:
-    """``raw`` as an int if it is ASCII digits short enough to need no range check."""
-    if raw.isdigit() and raw.isascii() and len(raw) < 19:
-        return int(raw)
+    """``raw`` as an int if it is at most 19 ASCII digits no larger than ``MAX_UINT``; else
+    ``None``, and the caller's checked path reads it (or explains it, with its position).
+
+    Nineteen digits are compared as text: ids near 2**63 are common (the server's own are), and
+    each one left to the grammar cost a parse of its whole body with lark (issue 12).
+    """
+    if raw.isdigit() and raw.isascii():
+        size = len(raw)
+        if size < 19 or (size == 19 and raw <= _MAX_UINT_TEXT):
+            return int(raw)
     return None
 
 

@@ -156,20 +156,7 @@ def _assembled(key: sw.Key) -> st.SearchStrategy[str]:
 def test_the_fast_reader_takes_canonical_bodies(key: sw.Key, data: st.DataObject) -> None:
     text, reply = data.draw(wire(key))
     fast = agree(key, text)
-    if isinstance(reply, sw.SenderList):
-        # Only short numbers stay on the fast path (long ones need the range check).
-        numbers = [
-            v
-            for s in reply
-            for v in [s.id, s.status or 0, *(s.operators or {}).values()]
-            if not isinstance(v, str)
-        ]
-        if any(len(str(int(n))) >= 19 for n in numbers):
-            return
-    elif isinstance(reply, sw.ErrorReply | sw.SenderAdded) and (
-        int(reply.code if isinstance(reply, sw.ErrorReply) else reply.id) >= 10**18
-    ):
-        return
+    # Every number up to MAX_UINT stays on the fast path: 19 digits are compared as text.
     if key.fmt == 2 and "xmlns" in text:
         return  # a name mentioning xmlns sends the body to the namespace check
     if key.fmt == 3 and (text.count(":") != _members(reply) or "-" in text):
@@ -498,3 +485,45 @@ def test_the_fast_readers_return_the_models_themselves(key: sw.Key, data: st.Dat
     assert type(decoded) is type(reply)
     if isinstance(decoded, sw.SenderList):
         assert all(type(sender) is sw.Sender for sender in decoded)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0", 0),
+        ("007", 7),
+        ("999999999999999999", 10**18 - 1),  # 18 digits
+        ("1000000000000000000", 10**18),  # 19 digits
+        ("9223372036854775807", 2**63 - 1),  # MAX_UINT
+        ("0000000000000000001", 1),  # 19 characters, leading zeros
+        ("9223372036854775808", None),  # MAX_UINT + 1: the checked path explains it
+        ("9999999999999999999", None),
+        ("00000000000000000001", None),  # 20 characters: left to the checked path
+        ("", None),
+        ("-1", None),
+        ("+1", None),
+        (" 1", None),
+        ("1_0", None),
+        ("١٢", None),  # digits of another script
+        ("²", None),  # isdigit() but no decimal digit
+    ],
+)
+def test_uint_text_reads_every_number_up_to_max_uint(raw: str, expected: int | None) -> None:
+    from smsc_wire._values import MAX_UINT, parse_uint, uint_text
+
+    assert uint_text(raw) == expected
+    if expected is not None:
+        assert parse_uint(raw, 0, "id") == expected <= MAX_UINT
+
+
+@given(st.integers(0, 2**64))
+def test_uint_text_agrees_with_the_checked_reader(number: int) -> None:
+    from smsc_wire._errors import DecodeFailure
+    from smsc_wire._values import parse_uint, uint_text
+
+    raw = str(number)
+    try:
+        checked: int | None = parse_uint(raw, 0, "id")
+    except DecodeFailure:
+        checked = None
+    assert uint_text(raw) == checked
