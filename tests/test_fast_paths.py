@@ -12,7 +12,7 @@ bytes (the UTF-8 paths of fmt 2 and 3) and as text.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import orjson
 import pytest
@@ -527,3 +527,52 @@ def test_uint_text_agrees_with_the_checked_reader(number: int) -> None:
     except DecodeFailure:
         checked = None
     assert uint_text(raw) == checked
+
+
+@pytest.mark.parametrize(
+    ("key", "record"),
+    [
+        (sw.Key(0, "get", all=True), "name = Shop {i}, status = 1, id = {i}"),
+        (sw.Key(0, "get", operators=True), "name = Shop {i}, mts = 1, id = {i}"),
+        (sw.Key(1, "get", all=True), "Shop {i},1,{i}"),
+    ],
+    ids=str,
+)
+def test_a_list_cut_short_builds_no_records(
+    key: sw.Key, record: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long body whose last line is cut short fails before its records are built (issue 12:
+    a 16 MiB body held ten times its size in models thrown away)."""
+    from smsc_wire import _models
+    from smsc_wire._formats import fmt0_text
+    from smsc_wire._formats import lines as lines_module
+
+    built = 0
+
+    class Counted(_models.SenderDraft):
+        __slots__ = ()
+
+        def __new__(cls) -> Counted:
+            nonlocal built
+            built += 1
+            return super().__new__(cls)
+
+    def counted_sender(*args: Any) -> sw.Sender:
+        nonlocal built
+        built += 1
+        return _models.new_sender(*args)
+
+    monkeypatch.setattr(_models, "SenderDraft", Counted)
+    monkeypatch.setattr(lines_module, "SenderDraft", Counted)
+    for module in (lines_module, fmt0_text):
+        monkeypatch.setattr(module, "new_sender", counted_sender)
+    whole = "\n".join(record.format(i=i) for i in range(1, 2001))
+    assert sw.decode(whole.encode(), key) == sw.decode(whole, key)
+    assert built >= 4000  # the counters count: bytes and text both read the records
+    built = 0
+    cut = whole[: whole.rindex(",") - 2]  # the last record ends mid-field
+    with pytest.raises(sw.WireFormatError) as caught:
+        sw.decode(cut.encode(), key)
+    assert (caught.value.line, caught.value.offset) == (2000, len(cut))
+    assert sw.sniff(cut.encode()) == []
+    assert built == 0
