@@ -917,6 +917,8 @@ def built_requests(draw: st.DrawFn) -> Request[Any]:
 def test_every_built_request_round_trips(request: Request[Any]) -> None:
     if request.document is None:
         assert Request.from_url(request.url()) == request
+        assert Request.from_url(request.url()).url() == request.url()  # the same bytes
+        assert Request.from_form(*request.form()).form() == request.form()
     assert Request.from_form(*request.form()) == request
     assert Request.from_form(*request.form(multipart=True)) == request
     assert pickle.loads(pickle.dumps(request)) == request
@@ -1112,3 +1114,17 @@ def test_raw_pair_bytes_are_what_unquote_to_bytes_gives(piece: bytes | str, quot
     data = piece.encode("utf-8") if isinstance(piece, str) else piece
     expected = unquote_to_bytes(data.replace(b"+", b" ")) if quoted else data
     assert form_module.RawPair(piece, piece, quoted).value_bytes() == expected
+
+
+@settings(max_examples=400)
+@given(_HOSTILE)
+def test_a_parsed_request_holds_the_bytes_its_text_is_written_in(garbage: str | bytes) -> None:
+    """A parsed request keeps the bytes it read where they are sure to be its text written again
+    (UTF-8, or ASCII): the same bytes as writing every name and value anew."""
+    try:
+        parsed = Request.from_url(garbage)
+    except RequestError:
+        return
+    rebuilt = Request._make(parsed._pairs, parsed.document)
+    assert parsed._wire == rebuilt._wire
+    assert parsed.url() == rebuilt.url()
