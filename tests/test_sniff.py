@@ -161,15 +161,22 @@ def test_sniff_finds_what_every_key_finds_on_assembled_bodies(body: str) -> None
     assert sorted(_sniffed(body), key=lambda item: item[0].sort_key) == expected
 
 
-@pytest.mark.parametrize("body", ["OK", "OK\n", "OK\r\n", "<result>OK</result>", "{}"])
-def test_shortcuts_for_ok_rank_as_the_rules_do(body: str) -> None:
+@pytest.mark.parametrize(
+    "body",
+    ["OK", "OK\n", "OK\r\n", "<result>OK</result>", "{}", "ERROR = 2 (x)", "0,-2", "5",
+     "name = A, status = 1, id = 2", '{"error": "x", "error_code": 2}', "<list></list>", ""],
+)  # fmt: skip
+def test_shortcuts_rank_as_the_rules_do(body: str) -> None:
     # An Ok reply's canonical body and rank are worked out once per key, not per body: they must
     # be what encode and the general rules give.
     from smsc_wire._tools.sniff import _base_rank, matches
 
     found = matches(body)
-    assert any(isinstance(m.reply, sw.Ok) for m in found) or body == "{}"
+    assert any(isinstance(m.reply, sw.Ok) for m in found) or not body.startswith(("OK", "<r"))
     for m in found:
         canonical = sw.encode(m.reply, m.key) == body
         assert m.canonical is canonical
         assert m.rank == (*_base_rank(m.key, m.reply, canonical), m.key.sort_key)
+    # The ranks are made once per key and sorted as one int each: the order is still theirs.
+    ranks = [m.rank for m in found]
+    assert ranks == sorted(ranks)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias
 from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
 from smsc_wire._errors import DecodeFailure, EncodeError, InputTooLargeError, WireFormatError
 from smsc_wire._fast import Rejected
-from smsc_wire._models import ErrorReply, Ok, SenderList
+from smsc_wire._models import OK_REPLY, ErrorReply, Ok, SenderList, new_error
 from smsc_wire._registry import registry
 from smsc_wire._shapes import BUILTIN_OPERATIONS, OK, SENDER_ADDED, SENDER_LIST, ReplyShape
 
@@ -76,10 +76,6 @@ def is_canonical(
     except EncodeError as exc:
         return False, exc
     return text_of_body(raw, charset) == canonical, canonical
-
-
-def _rank(entry: _Entry, reply: Reply, canonical: bool) -> Rank:
-    return (*_base_rank(entry.key, reply, canonical), entry.sort_key)
 
 
 def _base_rank(key: Key, reply: Reply, canonical: bool) -> tuple[int, int, int, int]:
@@ -146,8 +142,6 @@ def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
 _LIST_ONLY: Final = (SENDER_LIST.name,)
 _ADDED_ONLY: Final = (SENDER_ADDED.name,)
 _OK_ONLY: Final = (OK.name,)
-# What _base_rank gives an Ok reply under any key, canonical or not: Ok is no list, no error.
-_OK_RANKS: Final = {True: (0, 0, 0, 0), False: (1, 0, 0, 0)}
 _XML_ROOT: Final = re.compile(r"<(list|sender|result)[\s/>]")
 
 
@@ -164,6 +158,8 @@ class _Entry(NamedTuple):
     fast: Callable[[str], Reply | None] | None
     checked: Callable[[str], Reply] | None
     sort_key: tuple[int | str | bool, ...]
+    order: int
+    """The key's place by ``sort_key`` among the registry's keys (the last rule of a rank)."""
 
 
 class _Plan(NamedTuple):
@@ -180,6 +176,10 @@ class _Plan(NamedTuple):
     ok_texts: dict[int, str | None]
     """Per group of OK keys (by its first entry's ``group``): what encode writes for ``Ok()``,
     ``None`` if it refuses. ``Ok`` has no fields, so its canonical body is the key's constant."""
+    ok_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]]
+    """Per group of OK keys, canonical or not: each key's rank for an Ok reply, made once."""
+    error_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]]
+    """Per fmt, canonical or not: each built-in key's rank for the fmt's error reply."""
 
 
 _plans: dict[int, _Plan] = {}
@@ -208,6 +208,7 @@ def _plan() -> _Plan:
             getattr(codec, "fast", None),
             getattr(codec, "checked", None),
             key.sort_key,
+            0,  # set below, once every key is known
         )
         entries.append(entry)
         if shape is None:
@@ -218,14 +219,45 @@ def _plan() -> _Plan:
             group = groups[(key.fmt, shape.name, key.all, key.operators)] = []
             by_fmt.setdefault(key.fmt, {}).setdefault(shape.name, []).append(group)
         group.append(entry)
+    by_order = sorted(range(len(entries)), key=lambda i: entries[i].sort_key)
+    for order, i in enumerate(by_order):
+        entries[i] = entries[i]._replace(order=order)
+    for shapes in by_fmt.values():  # the groups hold the entries as they were: replace them too
+        for groups_of_shape in shapes.values():
+            for group in groups_of_shape:
+                group[:] = [entries[e.group] for e in group if e.group is not None]
+    for fmt, fmt_entries in of_fmt.items():
+        of_fmt[fmt] = [entries[e.group] for e in fmt_entries if e.group is not None]
+    count = len(entries)
     ok_texts: dict[int, str | None] = {}
+    ok_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]] = {}
     for shapes in by_fmt.values():
         for group in shapes.get(OK.name, ()):
             first = group[0]
             assert first.group is not None
             ok_texts[first.group] = _canonical_text("", Ok(), first.key)[1]
+            ok_ranks[first.group] = {
+                canonical: [
+                    (_order(base, e, count), base, e)
+                    for e in group
+                    for base in [_base_rank(e.key, OK_REPLY, canonical)]
+                ]
+                for canonical in (True, False)
+            }
+    error = new_error(0, None)  # any error reply ranks alike: no list, an error
+    error_ranks = {
+        fmt: {
+            canonical: [
+                (_order(base, e, count), base, e)
+                for e in fmt_entries
+                for base in [_base_rank(e.key, error, canonical)]
+            ]
+            for canonical in (True, False)
+        }
+        for fmt, fmt_entries in of_fmt.items()
+    }
     others = tuple(e for e in entries if e.shape is None)
-    plan = _Plan(tuple(entries), by_fmt, of_fmt, others, ok_texts)
+    plan = _Plan(tuple(entries), by_fmt, of_fmt, others, ok_texts, ok_ranks, error_ranks)
     _plans.clear()
     _plans[version] = plan
     return plan
@@ -256,14 +288,23 @@ def matches(
     :class:`UnsupportedCharsetError` for an unknown charset; a body that does not decode in the
     charset at all is valid under no key (an empty list).
     """
-    return [Match(key, reply, canonical, rank) for rank, key, reply, canonical in
-            _ranked(raw, charset, max_size)]  # fmt: skip
+    return [Match(entry.key, reply, canonical, (*base, entry.sort_key)) for _, base, entry, reply,
+            canonical in _ranked(raw, charset, max_size)]  # fmt: skip
 
 
-# A match as a plain tuple, rank first: a tuple is built and sorted several times faster than a
-# NamedTuple with a sort key, and no two ranks are equal (each ends in its key's sort key), so the
-# sort never compares the items behind them.
-_Ranked: TypeAlias = "tuple[Rank, Key, Reply, bool]"
+_Base: TypeAlias = tuple[int, int, int, int]
+"""A rank without its last rule (see _base_rank)."""
+
+# A match as a plain tuple, its rank as one int first (see _order): sorting sixteen of them
+# compared nested tuples of mixed types, and cost more than reading the body did. No two ints
+# are equal (each ends in its key's place), so the sort never compares the items behind them.
+_Ranked: TypeAlias = "tuple[int, _Base, _Entry, Reply, bool]"
+
+
+def _order(base: _Base, entry: _Entry, count: int) -> int:
+    """The rank ``(*base, entry.sort_key)`` as one int that sorts alike, for ``count`` keys."""
+    canonical, error, used, unused = base  # 0-1, 0-1, -2-0, 0-2
+    return (((canonical * 2 + error) * 3 + used + 2) * 3 + unused) * count + entry.order
 
 
 def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
@@ -302,24 +343,28 @@ def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
                 if read.__class__ is Ok:
                     assert first.group is not None
                     canonical = original == plan.ok_texts[first.group]
-                    base = _OK_RANKS[canonical]
-                else:
-                    canonical = _canonical_text(original, read, first.key)[0]
-                    base = _base_rank(first.key, read, canonical)
+                    ranks = plan.ok_ranks[first.group][canonical]
+                    found.extend([(order, base, e, read, canonical) for order, base, e in ranks])
+                    continue
+                canonical = _canonical_text(original, read, first.key)[0]
                 if isinstance(read, ErrorReply):
-                    error = (read, canonical, base)
+                    error = (read, canonical)
                     break
-                found.extend([((*base, e.sort_key), e.key, read, canonical) for e in group])
+                base = _base_rank(first.key, read, canonical)
+                count = len(plan.entries)
+                found.extend([(_order(base, e, count), base, e, read, canonical) for e in group])
             if error is not None:
                 break
         if error is not None:
-            reply, canonical, base = error
-            found.extend([((*base, e.sort_key), e.key, reply, canonical) for e in plan.of_fmt[fmt]])
+            reply, canonical = error
+            ranks = plan.error_ranks[fmt][canonical]
+            found.extend([(order, base, e, reply, canonical) for order, base, e in ranks])
     for entry in plan.others:
         read = _read(entry, raw, text, utf8, charset=charset, max_size=max_size)
         if read is not None:
             canonical = _canonical_text(original, read, entry.key)[0]
-            found.append((_rank(entry, read, canonical), entry.key, read, canonical))
+            base = _base_rank(entry.key, read, canonical)
+            found.append((_order(base, entry, len(plan.entries)), base, entry, read, canonical))
     found.sort()
     return found
 
@@ -445,4 +490,4 @@ def sniff(raw: bytes | str, *, charset: str = "utf-8") -> list[Key]:
     >>> sniff(b'{"sender": 42}')[0]
     Key(fmt=3, operation=<Operation.ADD: 'add'>, all=False, operators=False)
     """
-    return [key for _, key, _, _ in _ranked(raw, charset, DEFAULT_MAX_SIZE)]
+    return [entry.key for _, _, entry, _, _ in _ranked(raw, charset, DEFAULT_MAX_SIZE)]
