@@ -1107,6 +1107,19 @@ def test_quote_writes_what_quote_plus_writes(data: bytes) -> None:
     assert form_module.quote(data) == quote_plus(data, safe="")
 
 
+_PIECES: Final = st.binary(max_size=12) | st.text(
+    string.ascii_letters + string.digits + "_.-~ +%&=/\xe9", max_size=12
+).map(lambda text: text.encode("utf-8"))
+
+
+@given(st.lists(st.tuples(_PIECES, _PIECES), max_size=6))
+def test_query_string_writes_what_urlencode_writes(pairs: list[tuple[bytes, bytes]]) -> None:
+    # The shortcut for pairs with nothing to encode (joined in C) must agree with the library.
+    from urllib.parse import urlencode
+
+    assert form_module.query_string(pairs) == urlencode(pairs, safe="")
+
+
 @given(st.binary(max_size=40) | st.text("ab%+2F0 é", max_size=20), st.booleans())
 def test_raw_pair_bytes_are_what_unquote_to_bytes_gives(piece: bytes | str, quoted: bool) -> None:
     from urllib.parse import unquote_to_bytes
@@ -1128,3 +1141,29 @@ def test_a_parsed_request_holds_the_bytes_its_text_is_written_in(garbage: str | 
     rebuilt = Request._make(parsed._pairs, parsed.document)
     assert parsed._wire == rebuilt._wire
     assert parsed.url() == rebuilt.url()
+
+
+@settings(max_examples=400)
+@given(_HOSTILE, st.sampled_from(["", "charset=koi8-r&", "charset=utf-8&", "charset=cp1251&"]))
+def test_plain_pieces_read_as_the_general_path_reads_them(garbage: str | bytes, head: str) -> None:
+    """ASCII pieces with nothing to unquote skip the general reading: the same request, or the
+    same error, as without the shortcut."""
+    from smsc_wire._exchange import request as request_module
+
+    url = head + garbage if isinstance(garbage, str) else head.encode() + garbage
+
+    def outcome() -> object:
+        try:
+            parsed = Request.from_url(url)
+        except RequestError as exc:
+            return (type(exc), str(exc), exc.parameter)
+        return (parsed, parsed._wire, parsed.url())
+
+    fast = outcome()
+    original = request_module._plain
+    request_module._plain = lambda piece, quoted: None
+    try:
+        general = outcome()
+    finally:
+        request_module._plain = original
+    assert fast == general
