@@ -360,3 +360,30 @@ def test_an_empty_stdin_is_flagged(capsys: pytest.CaptureFixture[str]) -> None:
         sys.stdin = sys.__stdin__
     assert status == 0
     assert json.loads(out)["sniffed"] == "an empty body, an empty sender list"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "https://smsc.ru/sys/senders.php?get=1&login=a&psw=secret",
+            "https://smsc.ru/sys/senders.php?get=1&login=a&psw=***",
+        ),
+        # A name the server decodes to a secret's is one (it was shown before: the fix's test).
+        ("https://x/s.php?ps%77=s&ap%69key=k&x=1", "https://x/s.php?ps%77=***&ap%69key=***&x=1"),
+        ("https://x/s.php?APIKEY=k&Psw=p", "https://x/s.php?APIKEY=***&Psw=***"),
+        # Only the query changes: the URL is otherwise shown as captured.
+        ("HTTPS://x//s.php?get=1#top", "HTTPS://x//s.php?get=1#top"),
+        ("https://x/s.php?psw=p#f", "https://x/s.php?psw=***#f"),
+        ("https://x/s.php?", "https://x/s.php?"),
+        ("https://x/s.php", "https://x/s.php"),
+        ("/s.php?psw=p", "/s.php?psw=***"),
+        ("get=1&psw=p", "get=1&psw=***"),  # a bare query string, as query_of reads one
+        ("https://x/s.php?psw&login=psw&p+sw=1", "https://x/s.php?psw&login=psw&p+sw=1"),
+        ("https://[::1/?psw=p", "https://[::1/?psw=***"),  # no valid URL: still hidden
+    ],
+)
+def test_redact_hides_every_secret_and_changes_nothing_else(url: str, shown: str) -> None:
+    from smsc_wire._exchange.har import redact
+
+    assert redact(url) == shown

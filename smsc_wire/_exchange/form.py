@@ -74,7 +74,7 @@ _BOUNDARY: Final = re.compile(r"[0-9A-Za-z'()+_,\-./:=?]{1,70}")
 _CONTENT_TYPE: Final = re.compile(
     r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+/[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:;[\x20-\x7e]*[\x21-\x7e])?"
 )
-_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _ASCII: Final = bytes(range(128))
 _ALLOWED_CTE: Final = frozenset({"7bit", "8bit", "binary"})
 
@@ -199,7 +199,7 @@ def query_of(url: str | bytes | bytearray | memoryview) -> str | bytes:
         text = text.partition("#")[0]
         if "?" in text:
             return text.partition("?")[2]
-        return "" if text.startswith("/") or _SCHEME.match(text) else text
+        return "" if text.startswith("/") or SCHEME.match(text) else text
     data = body_bytes(url)
     if data is None:
         raise TypeError(f"url must be str or bytes, not {type(url).__name__}")
@@ -208,7 +208,7 @@ def query_of(url: str | bytes | bytearray | memoryview) -> str | bytes:
     data = data.partition(b"#")[0]
     if b"?" in data:
         return data.partition(b"?")[2]
-    return b"" if data.startswith(b"/") or _SCHEME.match(data.decode("latin-1")) else data
+    return b"" if data.startswith(b"/") or SCHEME.match(data.decode("latin-1")) else data
 
 
 def too_large(size: int, what: str, unit: str) -> RequestError:

@@ -15,16 +15,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit
 
 import orjson
 
 from smsc_wire._api import codec_name
 from smsc_wire._errors import SmscWireError, shown
 from smsc_wire._exchange.errors import MASK, RequestError
+from smsc_wire._exchange.form import SCHEME
 from smsc_wire._exchange.request import Request
 from smsc_wire._tools.verdicts import KeySource, Kind, Problem, Verdict, judge
 
@@ -79,19 +81,31 @@ def redact(url: str) -> str:
     >>> redact("https://smsc.ru/sys/senders.php?get=1&login=a&psw=secret")
     'https://smsc.ru/sys/senders.php?get=1&login=a&psw=***'
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return _redact_query(url)
-    return urlunsplit(parts._replace(query=_redact_query(parts.query)))
+    head, mark, rest = url.partition("?")
+    if not mark:
+        # As query_of reads it: a URL or path without "?" has no query, else it is one.
+        return url if url.startswith("/") or SCHEME.match(url) else _redact_query(url)
+    # Only the query changes: the rest of the URL is shown as it was captured, not normalised.
+    query, hash_mark, fragment = rest.partition("#")
+    return f"{head}?{_redact_query(query)}{hash_mark}{fragment}"
 
 
 def _redact_query(query: str) -> str:
+    if not _MAYBE_SECRET.search(query):
+        return query  # most URLs: no name that could be a secret's, however it is encoded
     pairs = []
     for pair in query.split("&"):
         name, sep, _ = pair.partition("=")
-        pairs.append(f"{name}={MASK}" if sep and name.lower() in _SECRETS else pair)
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)  # the server reads "ps%77" as psw
+        pairs.append(
+            f"{pair.partition('=')[0]}={MASK}" if sep and name.lower() in _SECRETS else pair
+        )
     return "&".join(pairs)
+
+
+# A query that might name a secret: its name, or any percent-escape (which could spell one).
+_MAYBE_SECRET: Final = re.compile(r"(?i)psw|apikey|%")
 
 
 def read_har(data: bytes) -> HarLog:
