@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
-from ._codes import OperatorStatus, SenderStatus
+from ._codes import CODE_DIGITS, OperatorStatus, SenderStatus
 from ._errors import EncodeError, shown
 from ._models import (
     ErrorReply,
@@ -217,13 +217,20 @@ _INT_CODES: Final = frozenset({int, OperatorStatus})
 
 def documented_codes(
     ops: Mapping[str, OperatorValue], documented: tuple[str, ...]
-) -> list[tuple[str, OperatorValue]] | None:
-    """The fields in the fmt's order when all are documented and hold codes (the common case),
-    which every fmt writes as they are; ``None`` for anything a writer must look at."""
+) -> list[tuple[str, str]] | None:
+    """The fields in the fmt's order, each code as its digits, when all are documented and hold
+    codes (the common case), which every fmt writes as they are; ``None`` for anything a writer
+    must look at."""
     fields = ops._values() if isinstance(ops, Operators) else ops
     if not _DOCUMENTED.issuperset(fields) or not _INT_CODES.issuperset(map(type, fields.values())):
         return None
-    return [(name, fields[name]) for name in documented if name in fields]
+    text = CODE_DIGITS.get
+    return [
+        (name, text(value) or int.__repr__(value))
+        for name in documented
+        if name in fields
+        for value in [fields[name]]
+    ]
 
 
 def ordered_operators(

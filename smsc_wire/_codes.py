@@ -8,8 +8,9 @@ order of magnitude cheaper per value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
-from typing import Final
+from typing import Any, Final
 
 
 class SenderStatus(IntEnum):
@@ -75,3 +76,16 @@ STATUS_TEXT: Final[dict[str, SenderStatus | int]] = {str(n): sender_status(n) fo
 OPERATOR_STATUS_TEXT: Final[dict[str, OperatorStatus | int]] = {
     str(n): operator_status(n) for n in range(256)
 }
+# And back: the text of the common codes. An enum member finds its value's text (members hash and
+# compare as their ints); f"{member}" would call the enum's __format__, four times the cost of
+# formatting an int, for every status and operator field a writer writes (issue 12).
+CODE_DIGITS: Final[dict[object, str]] = {n: str(n) for n in range(256)}
+
+
+INT_TEXT: Final[Callable[[Any], str]] = int.__repr__
+"""An int's digits, whatever its class (a writer's values are ints or this library's enums)."""
+
+
+def code_digits(value: object) -> str:
+    """A plain int or one of this library's code enums as its decimal digits."""
+    return CODE_DIGITS.get(value) or INT_TEXT(value)

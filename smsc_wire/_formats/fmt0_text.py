@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from smsc_wire._checks import documented_codes, ordered_operators
-from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
+from smsc_wire._codes import STATUS_TEXT, code_digits, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
 from smsc_wire._models import (
@@ -174,7 +174,7 @@ def _write_operators(i: int, sender: Sender, key: Key) -> str:
     assert sender.operators is not None
     fields = [f"name = {sender.name}"]
     if key.all:
-        fields.append(f"status = {sender.status}")
+        fields.append(f"status = {code_digits(sender.status)}")
     plain = documented_codes(sender.operators, OPERATOR_FIELDS)
     if plain is not None:  # documented names, codes: nothing to check (IntEnums format as ints)
         fields.extend([f"{name} = {value}" for name, value in plain])

@@ -29,7 +29,7 @@ from smsc_wire._checks import (
     ordered_operators,
     senders_of,
 )
-from smsc_wire._codes import STATUS_TEXT, error_code, sender_status
+from smsc_wire._codes import STATUS_TEXT, code_digits, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
@@ -875,7 +875,7 @@ class XmlCodec:
         key = self.key
         attrs = []
         if key.all:
-            attrs.append(f'status="{sender.status}"')
+            attrs.append(f'status="{code_digits(sender.status)}"')
         operators = sender.operators
         plain = None if operators is None else documented_codes(operators, OPERATOR_FIELDS)
         if plain is not None:  # documented names, codes: nothing to check or escape

@@ -25,6 +25,8 @@ import orjson
 
 from smsc_wire._checks import added_id_of, error_of, senders_of
 from smsc_wire._codes import (
+    CODE_DIGITS,
+    INT_TEXT,
     SENDER_STATUS,
     STATUS_TEXT,
     ErrorCode,
@@ -589,8 +591,10 @@ def _write_list(codec: JsonCodec, reply: Reply) -> str:
         if records is None:
             return _write_operators(senders, key)
     elif key.all:
+        digits = CODE_DIGITS.get
         records = [
-            f'{{\n"sender": {name},\n"status": {s.status},\n"id": {s.id}\n}}'
+            f'{{\n"sender": {name},\n"status": {digits(s.status) or INT_TEXT(s.status)},'
+            f'\n"id": {s.id}\n}}'
             for name, s in zip(names, senders, strict=True)
         ]
     else:

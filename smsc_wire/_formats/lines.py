@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 import orjson
 
 from smsc_wire._checks import added_id_of, check_text, error_of, senders_of
-from smsc_wire._codes import STATUS_TEXT, ErrorCode, SenderStatus, error_code, sender_status
+from smsc_wire._codes import (
+    CODE_DIGITS,
+    INT_TEXT,
+    STATUS_TEXT,
+    ErrorCode,
+    SenderStatus,
+    error_code,
+    sender_status,
+)
 from smsc_wire._errors import DecodeFailure, line_at
 from smsc_wire._fast import Rejected
 from smsc_wire._models import (
@@ -590,7 +598,14 @@ def _write_list(codec: LineCodec, reply: Reply) -> str:
     prefix, id_sep, status_sep = dialect.name_prefix, dialect.id_sep, dialect.status_sep
     # senders_of made every value plain: ints, or this library's IntEnums, which format as ints.
     if key.all:
-        return "\n".join([f"{prefix}{s.name}{status_sep}{s.status}{id_sep}{s.id}" for s in senders])
+        digits = CODE_DIGITS.get
+        return "\n".join(
+            [
+                f"{prefix}{s.name}{status_sep}{digits(s.status) or INT_TEXT(s.status)}"
+                f"{id_sep}{s.id}"
+                for s in senders
+            ]
+        )
     return "\n".join([f"{prefix}{s.name}{id_sep}{s.id}" for s in senders])
 
 
