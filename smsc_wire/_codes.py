@@ -76,6 +76,9 @@ STATUS_TEXT: Final[dict[str, SenderStatus | int]] = {str(n): sender_status(n) fo
 OPERATOR_STATUS_TEXT: Final[dict[str, OperatorStatus | int]] = {
     str(n): operator_status(n) for n in range(256)
 }
+ERROR_CODE_TEXT: Final[dict[str, ErrorCode | int]] = {str(n): error_code(n) for n in range(256)}
+"""The common error codes as the text of a body, converted once (as STATUS_TEXT is)."""
+
 # And back: the text of the common codes. An enum member finds its value's text (members hash and
 # compare as their ints); f"{member}" would call the enum's __format__, four times the cost of
 # formatting an int, for every status and operator field a writer writes (issue 12).

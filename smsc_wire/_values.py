@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
-from ._codes import operator_status
+from ._codes import ERROR_CODE_TEXT, ErrorCode, error_code, operator_status
 from ._errors import DecodeFailure
 
 if TYPE_CHECKING:
@@ -76,6 +76,16 @@ def uint_text(raw: str) -> int | None:
         if size < 19 or (size == 19 and raw <= _MAX_UINT_TEXT):
             return int(raw)
     return None
+
+
+def error_code_text(digits: str) -> ErrorCode | int | None:
+    """An error code written as ``digits``, as a fast reader takes it; ``None``: not one it
+    takes (the checked path reads it, or explains it)."""
+    code = ERROR_CODE_TEXT.get(digits)
+    if code is None:
+        number = uint_text(digits)
+        return None if number is None else error_code(number)
+    return code
 
 
 def operator_value(raw: str, pos: int | None) -> OperatorValue:

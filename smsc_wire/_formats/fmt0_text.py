@@ -30,13 +30,14 @@ from smsc_wire._values import (
     FIELD_START,
     OPERATOR_FIELDS,
     RESERVED_FIELDS,
+    error_code_text,
     operator_value,
     parse_uint,
     uint_text,
 )
 
 from . import FORMATS
-from .lines import ERROR_CODES_TEXT, READERS, WRITERS, Dialect, LineCodec
+from .lines import READERS, WRITERS, Dialect, LineCodec
 
 if TYPE_CHECKING:
     from lark import Token
@@ -69,13 +70,8 @@ def _read_error_utf8(raw: bytes) -> ErrorReply | None:
     if line[-1] != ")" or "\n" in line or "\r" in line or "\x00" in line:
         return None
     digits, found, description = line[8:-1].partition(" (")
-    code = ERROR_CODES_TEXT.get(digits)
-    if code is None:
-        number = uint_text(digits)
-        if number is None:
-            return None
-        code = error_code(number)
-    if not found:
+    code = error_code_text(digits)
+    if code is None or not found:
         return None
     reply = ErrorDraft()  # see SenderDraft
     reply.code = code

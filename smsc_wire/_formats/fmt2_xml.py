@@ -51,6 +51,7 @@ from smsc_wire._shapes import OK, SENDER_ADDED, SENDER_LIST, ReplyShape, shape_o
 from smsc_wire._values import (
     OPERATOR_FIELDS,
     RESERVED_FIELDS,
+    error_code_text,
     operator_value,
     parse_uint,
     uint_text,
@@ -429,11 +430,6 @@ def _fast_leaf(node: etree._Element, tag: str) -> str | None:
     return node.text or ""
 
 
-# The error codes as the wire writes them, converted once (as _codes.STATUS_TEXT converts the
-# statuses): one look-up per error reply instead of uint_text() and error_code().
-_ERROR_CODE_TEXT: Final = {str(n): error_code(n) for n in range(256)}
-
-
 def _fast_error(root: etree._Element) -> ErrorReply | None:
     """The error reply of a ``<result>`` root with children, or ``None`` for the checked path.
 
@@ -455,14 +451,8 @@ def _fast_error(root: etree._Element) -> ErrorReply | None:
     ):
         return None
     tails = (first.tail or "") + (second.tail or "")
-    code = second.text or ""
-    number = _ERROR_CODE_TEXT.get(code)
-    if number is None:
-        value = uint_text(code)
-        if value is None:
-            return None
-        number = error_code(value)
-    if tails and tails.strip(_WHITESPACE):
+    number = error_code_text(second.text or "")
+    if number is None or (tails and tails.strip(_WHITESPACE)):
         return None
     return new_error(number, first.text or "")
 

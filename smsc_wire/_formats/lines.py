@@ -22,11 +22,10 @@ import orjson
 from smsc_wire._checks import added_id_of, check_text, error_of, senders_of
 from smsc_wire._codes import (
     CODE_DIGITS,
+    ERROR_CODE_TEXT,
     INT_TEXT,
     STATUS_TEXT,
-    ErrorCode,
     SenderStatus,
-    error_code,
     sender_status,
 )
 from smsc_wire._errors import DecodeFailure, line_at
@@ -188,10 +187,8 @@ class Dialect:
         return failure or DecodeFailure("a sender name is empty", pos)
 
 
-ERROR_CODES_TEXT: Final[dict[str, ErrorCode | int]] = {str(n): error_code(n) for n in range(256)}
-"""The common error codes as the text of a body, converted once (as STATUS_TEXT is)."""
-ERROR_CODES_UTF8: Final = {text.encode("ascii"): code for text, code in ERROR_CODES_TEXT.items()}
-"""The same as the bytes of a UTF-8 body."""
+ERROR_CODES_UTF8: Final = {text.encode("ascii"): code for text, code in ERROR_CODE_TEXT.items()}
+"""The common error codes as the bytes of a UTF-8 body (see ERROR_CODE_TEXT)."""
 
 _LIST_STARTS: Final = {
     (False, False): "get_plain",
