@@ -576,3 +576,29 @@ def test_a_list_cut_short_builds_no_records(
     assert (caught.value.line, caught.value.offset) == (2000, len(cut))
     assert sw.sniff(cut.encode()) == []
     assert built == 0
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.fmt == 3 and k.operation == "get"], ids=str)
+@given(data=st.data())
+@settings(max_examples=60)
+def test_the_column_readers_never_change_their_input(key: sw.Key, data: st.DataObject) -> None:
+    """A fast reader leaves the decoded value as it was, whether it reads it or declines it."""
+    import copy
+
+    from smsc_wire._formats import fmt3_json
+
+    text, _ = data.draw(wire(key))
+    assembled = orjson.dumps(data.draw(_json_values)).decode("utf-8")
+    codec = sw.registry[key]
+    assert isinstance(codec, fmt3_json.JsonCodec)
+    read = fmt3_json._operator_columns if key.operators else fmt3_json._record_columns
+    for body in (text, assembled):
+        value = orjson.loads(body)
+        if type(value) is not list:
+            continue
+        before = copy.deepcopy(value)
+        read(codec, value, False)
+        assert value == before
+        assert [list(record) for record in value if isinstance(record, dict)] == [
+            list(record) for record in before if isinstance(record, dict)
+        ]  # the members' order too

@@ -435,24 +435,25 @@ def _operator_columns(
 ) -> tuple[SenderList, int] | None:
     """The ``operators=1`` records (every value a JSON string, SPEC §3), or ``None``.
 
-    The name, id and status are popped out of each record, which leaves the operator fields as
-    the record itself: no copy. ``value`` is therefore spoilt when this returns ``None``, and
-    the caller parses the body again for the record readers (a rare and linear cost).
+    Each record is copied (in C) and its name, id and status popped out of the copy, which
+    leaves the copy holding the operator fields alone; ``value`` is never changed, so the record
+    readers can read it when this declines.
     """
     all_ = codec.key.all
     if not value:
         return None
     try:
-        members = sum(map(len, value))
+        records = list(map(dict.copy, value))  # TypeError: a record that is no object
+        members = sum(map(len, records))
         # The id is the last member of a record (the documented order), as the record reader
         # wants it; popitem takes the last member, and KeyError or TypeError mean no object.
-        id_names, id_texts = zip(*map(_popitem, value), strict=True)
-        names = list(map(_pop, value, repeat("sender")))
-        statuses = list(map(STATUS_TEXT.get, map(_pop, value, repeat("status")))) if all_ else []
+        id_names, id_texts = zip(*map(_popitem, records), strict=True)
+        names = list(map(_pop, records, repeat("sender")))
+        statuses = list(map(STATUS_TEXT.get, map(_pop, records, repeat("status")))) if all_ else []
         joined = "".join(names)  # TypeError: a name that is no string
         id_text = "".join(id_texts)  # TypeError: an id written as a number (SPEC D6)
         # Every value a common code: one set look-up each (TypeError: one unhashable).
-        common = all(map(COMMON_CODES.issuperset, map(_values_of, value)))
+        common = all(map(COMMON_CODES.issuperset, map(_values_of, records)))
     except (KeyError, TypeError):
         return None
     if id_names.count("id") != len(id_names):
@@ -466,16 +467,16 @@ def _operator_columns(
     if None in statuses:
         return None  # a status that is not a short code written as digits
     # The field names of all records at once: a set union reuses the hashes the dicts hold.
-    fields: set[str] = set().union(*value)
+    fields: set[str] = set().union(*records)
     if not _OPERATOR_NAMES.issuperset(fields):
         for name in fields - _OPERATOR_NAMES:
             if operator_name_failure(name) is not None:
                 return None  # "status" under all=0, "name", empty, CR, LF or NUL (SPEC D4)
     if common:
-        operators = list(map(Operators._lazy, value))
+        operators = list(map(Operators._lazy, records))
     else:
         try:
-            operators = list(map(operators_from_wire, value))
+            operators = list(map(operators_from_wire, records))
         except (Declined, TypeError):
             return None
     statuses_ = statuses if all_ else repeat(None)
@@ -785,8 +786,6 @@ class JsonCodec:
             read = self._columns(self, value, True)
             if read is not None:
                 return read[0] if colons == read[1] else None
-            if self.key.operators:
-                value = _parse(raw)  # the column reader took members out of the records
         try:
             reply, members = self._reply(value, mode)
         except Declined:
@@ -819,8 +818,6 @@ class JsonCodec:
             read = None
             if mode == "mixed" and type(value) is list and self._columns is not None:
                 read = self._columns(self, value, False)
-                if read is None and self.key.operators:
-                    value = _parse(text)  # the column reader took members out of the records
             reply, members = self._reply(value, mode) if read is None else read
         except _Shape as shape:
             raise DecodeFailure(shape.reason, _locate(text, shape.record, shape.member)) from None
