@@ -109,8 +109,12 @@ def test_transport_faults_lose_the_reply_after_the_change(
     assert injection.used == 1
     # The connection is gone, not the server; the next reply is whole.
     api.expect({"add": 1, **AUTH, "sender": "Shop2", "fmt": 3}, SenderAdded(2))
-    # waitress's report of the deliberate fault is dropped: not a server error.
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # waitress's report of the deliberate fault is dropped: not a server error. (Its queue's
+    # notice that a request waited for a busy thread is about load, not faults: on a loaded
+    # machine the next request can arrive before the cut one's thread is free.)
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and r.name != "waitress.queue"
+    ]
 
 
 def test_transport_faults_need_a_body_to_cut(api: Api, sandbox: Sandbox) -> None:
