@@ -17,18 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run
 
 import smsc_wire as sw
 from smsc_wire._tools.cli import main
 
 SECRET = "s3cr3t-Psw"
 BASE = "https://smsc.ru/sys/senders.php"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def entry(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run
 
 import smsc_wire as sw
 from smsc_wire._tools import cli as _cli
@@ -18,19 +19,6 @@ from smsc_wire._tools.cli import main
 
 CAPTURES = Path(__file__).parent.parent / "examples" / "captures"
 KEY_FIELDS = {"fmt", "operation", "all", "operators"}
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], *argv: str, stdin: bytes | None = None
-) -> tuple[int, str, str]:
-    if stdin is not None:
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
-    try:
-        status = main(list(argv))
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def jsonl(out: str) -> list[dict[str, object]]:

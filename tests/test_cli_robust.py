@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from cli_run import run
 
 import smsc_wire as sw
 from smsc_wire._tools import cli as _cli
@@ -32,19 +33,6 @@ LIMIT = sw.DEFAULT_MAX_SIZE
 BUG = "this is a bug in smsc_wire: please report it, with the file if you can"
 UNDECODABLE = b"name = A, id = 1\nname = \xc1, id = 2"
 """Valid UTF-8 on its first line only: 0xc1 is at offset 24, line 2, column 8."""
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], *argv: str, stdin: bytes | None = None
-) -> tuple[int, str, str]:
-    if stdin is not None:
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
-    try:
-        status = main(list(argv))
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def cli(
