@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ._errors import (
     DecodeFailure,
     EncodeError,
     InputTooLargeError,
     UnsupportedCharsetError,
+    UnsupportedKeyError,
     WireFormatError,
     locate,
     shown,
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="SenderList | SenderAdded | Ok")
 
-_codecs: Final = registry._codecs
-"""The registry's own table: a look-up without the Mapping protocol's method calls."""
 
 DEFAULT_MAX_SIZE: Final = 16 * 1024 * 1024
 """The default size limit of :func:`decode`: 16 MiB (SPEC D11)."""
@@ -108,20 +108,22 @@ def decode(
     """
     # The common case first, in as few steps as can be: small replies are decoded by the
     # thousand, and each step here costs as much as reading one of them.
-    codec = _codecs.get(key) if type(key) is Key else None
-    if codec is None:
-        codec = registry[key]
-    tried = type(raw) is bytes and charset == "utf-8" and len(raw) <= max_size
-    if tried:
-        direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
+    if type(raw) is bytes and type(key) is Key and charset == "utf-8" and len(raw) <= max_size:
+        memo = key._utf8
+        if memo[0] != registry.version:
+            memo = _remember_utf8(key)
+        direct = memo[1]
         if direct is not None:
-            body: bytes = raw  # type: ignore[assignment]
             try:
-                reply = direct(body[3:] if body.startswith(_BOM) else body)
+                reply = direct(raw[3:] if raw.startswith(_BOM) else raw)
             except Exception:  # the path below decides, and explains
                 reply = None
             if reply is not None:
                 return reply  # type: ignore[no-any-return]
+        tried = True
+    else:
+        tried = False
+    codec = registry[key]
     if isinstance(raw, str):
         if type(raw) is not str:
             raw = str.__str__(raw)  # SPEC D11: a str subclass is decoded as its characters
@@ -187,6 +189,21 @@ def decode(
             "this is a bug of the codec, not of the body",
             key=key,
         ) from exc
+
+
+def _remember_utf8(key: Key) -> tuple[int, Callable[[bytes], Any] | None]:
+    """Remember on ``key`` its codec's reader of UTF-8 bytes (see Utf8Codec) in this version of
+    the registry, or ``None`` for a codec without one, or for no codec (decode then raises)."""
+    version = registry.version  # read first: a registration meanwhile leaves the memo stale
+    try:
+        codec = registry[key]
+    except UnsupportedKeyError:
+        direct = None
+    else:
+        direct = getattr(codec, "decode_utf8", None)
+    memo: tuple[int, Callable[[bytes], Any] | None] = (version, direct)
+    object.__setattr__(key, "_utf8", memo)
+    return memo
 
 
 def text_of(data: bytes, encoding: str, key: Key | None = None) -> str:

@@ -10,9 +10,10 @@ is a ``SenderList | ErrorReply`` (the operation written as a literal picks the o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final, Generic, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, overload
 
 from ._shapes import BUILTIN_OPERATIONS, operations, shape_of
 
@@ -40,6 +41,9 @@ class Operation(StrEnum):
     CHECK_CODE = "check_code"
     DEL = "del"
 
+
+_NO_MEMO: Final[tuple[int, Callable[[bytes], Any] | None]] = (-1, None)
+"""No registry version is negative: the memo of a key decode has not used yet."""
 
 _DOCUMENTED: Final = {op.value: op for op in Operation}
 assert set(_DOCUMENTED) == set(BUILTIN_OPERATIONS), "Operation and the shape table must agree"
@@ -76,6 +80,10 @@ class Key(Generic[R_co]):
     # Worked out once: every decode looks its key up in the registry (SPEC §1 makes keys the
     # registry's index), and a generated hash would rebuild a tuple each time.
     _hash: int = field(init=False, repr=False)
+    # decode's memo of this key's reader of UTF-8 bytes in the registry: (the registry's version,
+    # the reader or None). Looking a key up costs a call of __hash__ and often of __eq__ in
+    # Python, as much as reading a small reply; the memo is one slot read. Never compared.
+    _utf8: tuple[int, Callable[[bytes], Any] | None] = field(init=False, repr=False)
 
     @overload
     def __init__(
@@ -129,6 +137,7 @@ class Key(Generic[R_co]):
         object.__setattr__(self, "all", all)
         object.__setattr__(self, "operators", operators)
         object.__setattr__(self, "_hash", hash((fmt, op, all, operators)))
+        object.__setattr__(self, "_utf8", _NO_MEMO)
 
     def __hash__(self) -> int:
         return self._hash

@@ -90,3 +90,32 @@ def test_sniff_finds_a_registered_operation() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert completed.stdout.strip() == "['fmt=0 balance']"
+
+
+def test_decode_uses_a_codec_registered_after_the_key_was_used() -> None:
+    # decode remembers a key's reader of UTF-8 bytes on the key itself; a registration after
+    # that (here replacing a built-in codec, process-wide) must be seen by the same key object,
+    # and a codec of one's own gets the body without its byte-order mark (Utf8Codec).
+    script = """
+import smsc_wire as sw
+key = sw.Key(3, "del")
+print(sw.decode(b'{"result": "OK"}', key))
+class Shout:
+    def decode(self, text):
+        return sw.Ok() if text == "DONE" else sw.ErrorReply(sw.ErrorCode(1), text)
+    def decode_utf8(self, raw):
+        return sw.ErrorReply(sw.ErrorCode(2), raw.decode())
+    def encode(self, reply):
+        return "DONE"
+sw.registry.register(sw.Key(3, "del"), Shout(), replace=True)
+print(sw.decode(b'\\xef\\xbb\\xbf{"result": "OK"}', key))
+print(sw.decode(b"DONE", key, charset="ascii"))
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert completed.stdout.splitlines() == [
+        "Ok()",
+        'ErrorReply(code=<ErrorCode.AUTHORISATION_ERROR: 2>, description=\'{"result": "OK"}\')',
+        "Ok()",
+    ]
