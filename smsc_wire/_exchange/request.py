@@ -17,6 +17,7 @@ import email.message
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Generic, cast
 
@@ -60,6 +61,8 @@ DEFAULT_BASE: Final = "https://smsc.ru"
 PATH: Final = "/sys/senders.php"
 
 OPERATION_FLAGS: Final = tuple(op.value for op in Operation)
+_OPERATIONS: Final = {op.value: op for op in Operation}
+"""The operation of each flag: a dict look-up, where calling the enum costs a microsecond."""
 """The query flags that name an operation (SPEC §1): ``get``, ``add``, ``chg``, ...``del``."""
 
 OPERATOR_FLAGS: Final = (
@@ -141,11 +144,14 @@ class Request(Generic[R_co]):
         pairs: Sequence[tuple[str, str]],
         document: Document | None,
         known: Sequence[tuple[bytes | None, bytes | None]] | None = None,
+        *,
+        whole: bool = False,
     ) -> Request:
         """Check ``pairs`` (SPEC D13), write them in the request's charset, and hold them.
 
         ``known`` (from a parsed request) holds the bytes a name or value was read from where
-        writing its text again is sure to give them back: they are not written twice.
+        writing its text again is sure to give them back: they are not written twice;
+        ``whole`` says that it holds them all.
         """
         if len(pairs) > MAX_PARAMETERS:
             raise too_many(len(pairs))
@@ -174,7 +180,8 @@ class Request(Generic[R_co]):
                     )
                 operation = name
             elif name in numbers:
-                numbers[name] = _digits(name, value)
+                digit = _DIGIT.get(value)
+                numbers[name] = _digits(name, value) if digit is None else digit
             elif name == "charset":
                 charset = value
         if operation is None:
@@ -186,15 +193,19 @@ class Request(Generic[R_co]):
         encoding = request_codec(label)
         if known is None:
             known = [(None, None)] * len(pairs)
-        wire = tuple(
-            (
-                _encode(name, name, encoding, label) if name_data is None else name_data,
-                _encode(name, value, encoding, label, value=True)
-                if value_data is None
-                else value_data,
+        wire: tuple[tuple[bytes, bytes], ...]
+        if whole:
+            wire = cast("tuple[tuple[bytes, bytes], ...]", tuple(known))
+        else:
+            wire = tuple(
+                (
+                    _encode(name, name, encoding, label) if name_data is None else name_data,
+                    _encode(name, value, encoding, label, value=True)
+                    if value_data is None
+                    else value_data,
+                )
+                for (name, value), (name_data, value_data) in zip(pairs, known, strict=True)
             )
-            for (name, value), (name_data, value_data) in zip(pairs, known, strict=True)
-        )
         query = query_string(wire)
         if len(query) > MAX_SIZE:
             raise RequestError(
@@ -213,7 +224,7 @@ class Request(Generic[R_co]):
                 )
         request: Request = object.__new__(Request)
         set_ = object.__setattr__
-        set_(request, "operation", Operation(operation))
+        set_(request, "operation", _OPERATIONS[operation])
         set_(request, "document", document)
         set_(request, "_pairs", tuple(pairs))
         set_(request, "_wire", wire)
@@ -248,7 +259,7 @@ class Request(Generic[R_co]):
         """The key of the reply (SPEC §1, D13): the operation, ``fmt`` (0 when absent), and for
         ``get`` the ``all`` and ``operators`` flags (0 when absent)."""
         fmt, all_, operators = self._numbers
-        return cast("Key[R_co]", Key(fmt, self.operation, bool(all_), bool(operators)))
+        return cast("Key[R_co]", _key(fmt, self.operation, bool(all_), bool(operators)))
 
     @property
     def charset(self) -> str:
@@ -400,7 +411,9 @@ class Request(Generic[R_co]):
         >>> request.operation, request.params["sender"], request.key
         (<Operation.DEL: 'del'>, 'Елка', Key(fmt=0, operation=<Operation.DEL: 'del'>, all=False, operators=False))
         """  # noqa: E501
-        return _parse(split_query(query_of(url)), None)
+        query = query_of(url)
+        parsed = _parse_ascii(query)
+        return _parse(split_query(query), None) if parsed is None else parsed
 
     @classmethod
     def from_form(
@@ -641,6 +654,17 @@ def _restore(pairs: tuple[tuple[str, str], ...], document: Document | None) -> R
 # --- checks shared by every way of making a request ---------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _key(fmt: int, operation: Operation, all_: bool, operators: bool) -> Key:
+    # One Key object per key in use, not one per request: decode remembers a key's reader on
+    # the Key object, and a HAR or a client's requests use few keys over and over.
+    return Key(fmt, operation, all_, operators)
+
+
+_DIGIT: Final = {str(n): n for n in range(10)}
+"""What fmt, all and operators almost always are: read without _digits' checks."""
+
+
 def _digits(name: str, value: str) -> int:
     # SPEC D13: fmt, all and operators are decimal digits (ASCII; str.isdigit alone takes '²').
     if not value or not value.isascii() or not value.isdigit():
@@ -787,6 +811,33 @@ def _parse(raw: list[RawPair], part: FilePart | None) -> Request:
         filename = _text(part.filename, encoding, label, "the document's file name", field_name)
         document = Document(filename, part.content, part.content_type, field=field_name)
     return Request._make(pairs, document, known)
+
+
+def _parse_ascii(query: str | bytes) -> Request | None:
+    """:func:`_parse` of a query that is ASCII with nothing to unquote, or ``None`` for another.
+
+    Every piece of such a query is plain (see :func:`_plain`): its text is its bytes in every
+    request charset, so the query is read in a few calls, not a few per piece. Most URLs a
+    client sends or a HAR holds are so (issue 12). Errors are :func:`_parse`'s, in its order.
+    """
+    if type(query) is not str or not query.isascii() or "%" in query or "+" in query:
+        return None
+    pieces = [piece.partition("=") for piece in query.split("&") if piece]
+    pairs = [(name, value) for name, _, value in pieces]
+    if len(pairs) > MAX_PARAMETERS:
+        raise too_many(len(pairs))
+    charset = None
+    for name, value in pairs:
+        if name == "charset":
+            if charset is not None:
+                raise RequestError(
+                    "'charset' is given twice: one value per parameter (SPEC D13)",
+                    parameter="charset",
+                )
+            charset = value
+    request_codec(DEFAULT_CHARSET if charset is None else charset)  # its error comes first
+    known = [(name.encode("ascii"), value.encode("ascii")) for name, value in pairs]
+    return Request._make(pairs, None, known, whole=True)
 
 
 def _plain(piece: str | bytes, quoted: bool) -> tuple[bytes, str] | None:
