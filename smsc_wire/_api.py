@@ -29,6 +29,7 @@ from ._registry import registry
 
 if TYPE_CHECKING:
     from ._models import ErrorReply, Ok, Reply, SenderAdded, SenderList
+    from ._registry import Codec
 
 R = TypeVar("R", bound="SenderList | SenderAdded | Ok")
 
@@ -109,10 +110,10 @@ def decode(
     # The common case first, in as few steps as can be: small replies are decoded by the
     # thousand, and each step here costs as much as reading one of them.
     if type(raw) is bytes and type(key) is Key and charset == "utf-8" and len(raw) <= max_size:
-        memo = key._utf8
+        memo = key._memo
         if memo[0] != registry.version:
-            memo = _remember_utf8(key)
-        direct = memo[1]
+            memo = _remember(key)
+        direct = memo[2]
         if direct is not None:
             try:
                 reply = direct(raw[3:] if raw.startswith(_BOM) else raw)
@@ -191,18 +192,17 @@ def decode(
         ) from exc
 
 
-def _remember_utf8(key: Key) -> tuple[int, Callable[[bytes], Any] | None]:
-    """Remember on ``key`` its codec's reader of UTF-8 bytes (see Utf8Codec) in this version of
-    the registry, or ``None`` for a codec without one, or for no codec (decode then raises)."""
+def _remember(key: Key) -> tuple[int, Any, Callable[[bytes], Any] | None]:
+    """Remember on ``key`` its codec in this version of the registry, and the codec's reader of
+    UTF-8 bytes (see Utf8Codec); ``None`` for what it lacks (no codec: the caller looks the key
+    up again, which raises)."""
     version = registry.version  # read first: a registration meanwhile leaves the memo stale
     try:
-        codec = registry[key]
+        codec: Codec | None = registry[key]
     except UnsupportedKeyError:
-        direct = None
-    else:
-        direct = getattr(codec, "decode_utf8", None)
-    memo: tuple[int, Callable[[bytes], Any] | None] = (version, direct)
-    object.__setattr__(key, "_utf8", memo)
+        codec = None
+    memo = (version, codec, getattr(codec, "decode_utf8", None))
+    object.__setattr__(key, "_memo", memo)
     return memo
 
 
@@ -295,7 +295,16 @@ def encode(reply: Reply, key: Key) -> str:
     "id": 7
     }]
     """
-    codec = registry[key]
+    codec: Codec | None
+    if type(key) is Key:
+        memo = key._memo
+        if memo[0] != registry.version:
+            memo = _remember(key)
+        codec = memo[1]
+        if codec is None:
+            codec = registry[key]  # raises UnsupportedKeyError
+    else:
+        codec = registry[key]
     try:
         text = codec.encode(reply)
     except EncodeError:

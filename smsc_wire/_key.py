@@ -42,7 +42,7 @@ class Operation(StrEnum):
     DEL = "del"
 
 
-_NO_MEMO: Final[tuple[int, Callable[[bytes], Any] | None]] = (-1, None)
+_NO_MEMO: Final[tuple[int, Any, Callable[[bytes], Any] | None]] = (-1, None, None)
 """No registry version is negative: the memo of a key decode has not used yet."""
 
 _DOCUMENTED: Final = {op.value: op for op in Operation}
@@ -80,10 +80,11 @@ class Key(Generic[R_co]):
     # Worked out once: every decode looks its key up in the registry (SPEC §1 makes keys the
     # registry's index), and a generated hash would rebuild a tuple each time.
     _hash: int = field(init=False, repr=False)
-    # decode's memo of this key's reader of UTF-8 bytes in the registry: (the registry's version,
-    # the reader or None). Looking a key up costs a call of __hash__ and often of __eq__ in
-    # Python, as much as reading a small reply; the memo is one slot read. Never compared.
-    _utf8: tuple[int, Callable[[bytes], Any] | None] = field(init=False, repr=False)
+    # decode's and encode's memo of this key in the registry: (the registry's version, the codec
+    # or None, its reader of UTF-8 bytes or None). Looking a key up costs a call of __hash__ and
+    # often of __eq__ in Python, as much as reading a small reply; the memo is one slot read.
+    # Never compared, never pickled (see __reduce__).
+    _memo: tuple[int, Any, Callable[[bytes], Any] | None] = field(init=False, repr=False)
 
     @overload
     def __init__(
@@ -137,7 +138,7 @@ class Key(Generic[R_co]):
         object.__setattr__(self, "all", all)
         object.__setattr__(self, "operators", operators)
         object.__setattr__(self, "_hash", hash((fmt, op, all, operators)))
-        object.__setattr__(self, "_utf8", _NO_MEMO)
+        object.__setattr__(self, "_memo", _NO_MEMO)
 
     def __hash__(self) -> int:
         return self._hash

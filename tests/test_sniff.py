@@ -180,3 +180,32 @@ def test_shortcuts_rank_as_the_rules_do(body: str) -> None:
     # The ranks are made once per key and sorted as one int each: the order is still theirs.
     ranks = [m.rank for m in found]
     assert ranks == sorted(ranks)
+
+
+@given(
+    body=st.lists(st.sampled_from([*_FRAGMENTS, "OK\n", "0,-", "\t", "x"]), max_size=4).map(
+        "".join
+    ),
+    fmt=st.sampled_from([0, 1, 2, 3]),
+)
+def test_the_shapes_of_a_fmt_are_none_exactly_where_the_fmt_is_ruled_out(
+    body: str, fmt: int
+) -> None:
+    # sniff asks _shapes_of alone (one call per fmt); candidates and nearest ask _could_be: they
+    # must rule out the same fmts, and every key that accepts the body must be among the shapes.
+    from smsc_wire._tools.sniff import _could_be, _shapes_of
+
+    likely = _shapes_of(fmt, body)
+    assert (likely == ()) is (not _could_be(fmt, body))
+    for key, _, _ in _brute_force(body):
+        if key.fmt == fmt:
+            shape = sw.shape_of(key.operation)
+            assert shape is not None
+            assert likely is None or shape.name in likely
+
+
+@pytest.mark.parametrize("raw", [123, None, [b"OK"]])
+def test_sniffing_what_is_no_body_is_a_type_error(raw: object) -> None:
+    # As decode says it: before, an AssertionError escaped (and under python -O, worse).
+    with pytest.raises(TypeError, match=rf"^raw must be bytes or str, not {type(raw).__name__}$"):
+        sw.sniff(raw)  # type: ignore[arg-type]

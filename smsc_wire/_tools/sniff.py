@@ -101,39 +101,56 @@ def _could_be(fmt: int, text: str) -> bool:
         # SPEC §2-§5: every fmt 0 reply starts with one of its own words (or is an empty list).
         return not text or text.startswith(("name = ", "ERROR = ", "ID = ", "OK"))
     if fmt == 1:
-        # A fmt 1 reply is an empty list, OK, or lines that end in digits (SPEC §2-§5).
+        # A fmt 1 reply is an empty list, OK, an id, or lines that end in digits after a comma
+        # (SPEC §2-§5; the error reply "0,-N" too).
         last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
-        return not text or last[-1:].isdigit() or last == "OK"
+        return not text or last == "OK" or (last[-1:].isdigit() and ("," in text or last.isdigit()))
     return True  # a fmt registered by other code: no knowledge of it
 
 
 def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
-    """The names of the shapes a body of ``fmt`` could have, from its first words; ``None``: any,
-    an error reply included. A superset, cheap: the readers decide."""
+    """The names of the shapes a body of built-in ``fmt`` could have, from its first words;
+    ``None``: any, an error reply included; ``()``: none, the body cannot be in ``fmt`` at all
+    (``_could_be`` is false). A superset, cheap: the readers decide. One call per fmt, as
+    sniffing a small reply costs as much as these tests do (issue 12).
+    """
     if fmt == 0:
-        if text.startswith("ERROR = "):
-            return None
         if not text or text.startswith("name = "):
             return _LIST_ONLY
-        return _ADDED_ONLY if text.startswith("ID = ") else _OK_ONLY
+        if text.startswith("ERROR = "):
+            return None
+        if text.startswith("ID = "):
+            return _ADDED_ONLY
+        return _OK_ONLY if text.startswith("OK") else _NO_SHAPE
     if fmt == 1:
+        if not text:
+            return _LIST_ONLY
+        last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+        if last == "OK":
+            return _OK_ONLY
+        if not last[-1:].isdigit():
+            return _NO_SHAPE
         if text.startswith("0,-"):
             return None  # an error reply, or a sender whose name starts so
-        line = text.rstrip("\r\n")
-        if line.isdigit():
+        if last.isdigit():
             return _ADDED_ONLY
-        return _OK_ONLY if line == "OK" else _LIST_ONLY
+        return _LIST_ONLY if "," in text else _NO_SHAPE
     if text in _BARE_OK:
-        return _OK_ONLY
+        return _OK_ONLY  # SPEC D6: the live service answers a bare OK even in fmt 2 and 3
+    start = text.lstrip(_WHITESPACE)[:1]
     if fmt == 2:
+        if start != "<":
+            return _NO_SHAPE
         if "<error" in text:
             return None
         root = _XML_ROOT.search(text)
         tag = None if root is None else root.group(1)
         return _LIST_ONLY if tag == "list" else _ADDED_ONLY if tag == "sender" else _OK_ONLY
+    if start not in ("[", "{"):
+        return _NO_SHAPE
     if '"error' in text:
         return None
-    if text.lstrip(_WHITESPACE).startswith("["):
+    if start == "[":
         return _LIST_ONLY
     return _ADDED_ONLY if '"sender"' in text else _OK_ONLY
 
@@ -142,6 +159,7 @@ def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
 _LIST_ONLY: Final = (SENDER_LIST.name,)
 _ADDED_ONLY: Final = (SENDER_ADDED.name,)
 _OK_ONLY: Final = (OK.name,)
+_NO_SHAPE: Final[tuple[str, ...]] = ()
 _XML_ROOT: Final = re.compile(r"<(list|sender|result)[\s/>]")
 
 
@@ -176,8 +194,9 @@ class _Plan(NamedTuple):
     ok_texts: dict[int, str | None]
     """Per group of OK keys (by its first entry's ``group``): what encode writes for ``Ok()``,
     ``None`` if it refuses. ``Ok`` has no fields, so its canonical body is the key's constant."""
-    ok_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]]
-    """Per group of OK keys, canonical or not: each key's rank for an Ok reply, made once."""
+    ok_ranks: dict[int, dict[bool, list[_Ranked]]]
+    """Per group of OK keys, canonical or not: each key's match of the built-in readers' Ok
+    reply (``OK_REPLY``, which has no fields), ranked, made once."""
     error_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]]
     """Per fmt, canonical or not: each built-in key's rank for the fmt's error reply."""
 
@@ -230,7 +249,7 @@ def _plan() -> _Plan:
         of_fmt[fmt] = [entries[e.group] for e in fmt_entries if e.group is not None]
     count = len(entries)
     ok_texts: dict[int, str | None] = {}
-    ok_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]] = {}
+    ok_ranks: dict[int, dict[bool, list[_Ranked]]] = {}
     for shapes in by_fmt.values():
         for group in shapes.get(OK.name, ()):
             first = group[0]
@@ -238,7 +257,7 @@ def _plan() -> _Plan:
             ok_texts[first.group] = _canonical_text("", Ok(), first.key)[1]
             ok_ranks[first.group] = {
                 canonical: [
-                    (_order(base, e, count), base, e)
+                    (_order(base, e, count), base, e, OK_REPLY, canonical)
                     for e in group
                     for base in [_base_rank(e.key, OK_REPLY, canonical)]
                 ]
@@ -309,28 +328,36 @@ def _order(base: _Base, entry: _Entry, count: int) -> int:
 
 def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
     encoding = codec_name(charset)  # an unknown charset is the caller's error, not the body's
-    size = len(raw) if isinstance(raw, str) else len(body_bytes(raw) or b"")
+    data: bytes | None
+    original = ""
+    if isinstance(raw, str):
+        original = str.__str__(raw)  # SPEC D11: a str subclass is read as its characters
+        data, size = None, len(original)
+    else:
+        data = body_bytes(raw)
+        if data is None:
+            raise TypeError(f"raw must be bytes or str, not {type(raw).__name__}")
+        size = len(data)
     if size > max_size:
-        unit = "characters" if isinstance(raw, str) else "bytes"
+        unit = "characters" if data is None else "bytes"
         raise InputTooLargeError(size, max_size, unit=unit)
-    try:
-        original = text_of_body(raw, charset)
-    except WireFormatError:
-        return []
+    if data is not None:
+        try:
+            original = text_of(data, encoding)  # as text_of_body reads it: a BOM stays
+        except WireFormatError:
+            return []
     text = original
-    if text.startswith("\ufeff") and (isinstance(raw, str) or encoding == "utf-8"):
+    if text.startswith("\ufeff") and (data is None or encoding == "utf-8"):
         text = text[1:]  # SPEC D6: decode drops a UTF-8 byte-order mark
     utf8 = None
-    if not isinstance(raw, str) and encoding == "utf-8":
-        data = body_bytes(raw)
-        assert data is not None
+    if data is not None and encoding == "utf-8":
         utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     found: list[_Ranked] = []
     plan = _plan()
     for fmt, shapes in plan.by_fmt.items():
-        if not _could_be(fmt, text):
-            continue  # the body's first words rule the fmt out
         likely = _shapes_of(fmt, text)
+        if likely == _NO_SHAPE:
+            continue  # the body's first words rule the fmt out
         error = None
         for shape in shapes if likely is None else likely:
             # One read per group: the built-in keys of one shape and flags read alike (the OK
@@ -340,11 +367,10 @@ def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
                 read = _read(first, raw, text, utf8, charset=charset, max_size=max_size)
                 if read is None:
                     continue
-                if read.__class__ is Ok:
+                if read is OK_REPLY:
                     assert first.group is not None
                     canonical = original == plan.ok_texts[first.group]
-                    ranks = plan.ok_ranks[first.group][canonical]
-                    found.extend([(order, base, e, read, canonical) for order, base, e in ranks])
+                    found.extend(plan.ok_ranks[first.group][canonical])
                     continue
                 canonical = _canonical_text(original, read, first.key)[0]
                 if isinstance(read, ErrorReply):
