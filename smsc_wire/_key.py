@@ -60,8 +60,19 @@ OkOperation = Literal[
 ]
 
 
+class _Memo:
+    """The slot of decode's and encode's memo of a key in the registry: (the registry's version,
+    the codec or None, its reader of UTF-8 bytes or None). Looking a key up costs a call of
+    __hash__ and often of __eq__ in Python, as much as reading a small reply; the memo is one
+    slot read. A base class's slot, not a dataclass field: never compared, copied, pickled
+    (see Key.__reduce__) or listed by ``dataclasses.fields`` and ``asdict``."""
+
+    __slots__ = ("_memo",)
+    _memo: tuple[int, Any, Callable[[bytes], Any] | None]
+
+
 @dataclass(frozen=True, slots=True, init=False, eq=False)
-class Key(Generic[R_co]):
+class Key(_Memo, Generic[R_co]):
     """Selects one reply shape of ``senders.php``.
 
     >>> Key(fmt=3, operation="get", all=True)
@@ -80,11 +91,6 @@ class Key(Generic[R_co]):
     # Worked out once: every decode looks its key up in the registry (SPEC §1 makes keys the
     # registry's index), and a generated hash would rebuild a tuple each time.
     _hash: int = field(init=False, repr=False)
-    # decode's and encode's memo of this key in the registry: (the registry's version, the codec
-    # or None, its reader of UTF-8 bytes or None). Looking a key up costs a call of __hash__ and
-    # often of __eq__ in Python, as much as reading a small reply; the memo is one slot read.
-    # Never compared, never pickled (see __reduce__).
-    _memo: tuple[int, Any, Callable[[bytes], Any] | None] = field(init=False, repr=False)
 
     @overload
     def __init__(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import pytest
 
 import smsc_wire as sw
@@ -150,3 +153,16 @@ def test_operators_read_lazily_behave_like_converted_ones() -> None:
         "Operators({'mega_step': <OperatorStatus.APPROVED: 2>, "
         "'zz': <OperatorStatus.APPROVED_MARKED_FOR_DEREGISTRATION: 255>})"
     )
+
+
+def test_a_used_key_lists_and_copies_only_its_values() -> None:
+    # decode and encode remember a key's codec on the key; that memo is no field of the key's:
+    # asdict would deep-copy a codec, and repr or equality would depend on what was decoded.
+    key = Key(3, "get", all=True)
+    sw.decode(b"[]", key)
+    sw.encode(sw.SenderList([]), key)
+    names = [f.name for f in dataclasses.fields(key)]
+    assert names == ["fmt", "operation", "all", "operators", "_hash"]
+    assert "_memo" not in dataclasses.asdict(key)
+    assert copy.deepcopy(key) == key == Key(3, "get", all=True)
+    assert repr(key) == repr(Key(3, "get", all=True))
