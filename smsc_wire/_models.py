@@ -318,30 +318,3 @@ def draft_senders(
         sender.__class__ = model  # type: ignore[assignment]
         append(sender)
     return senders
-
-
-def draft_senders_of_wire(
-    names: Iterable[str],
-    ids: Iterable[int],
-    statuses: Iterable[SenderStatus | int | None],
-    wires: Iterable[dict[str, str]],
-) -> list[Sender]:
-    """:func:`draft_senders` with each sender's operators made from checked wire text (see
-    ``Operators._lazy``), in the same loop: a call per record was a tenth of reading an
-    ``operators=1`` list in fmt 3 (issue 12)."""
-    senders: list[Any] = []
-    append = senders.append
-    draft, model, operators = SenderDraft, Sender, Operators
-    for name, id_, status, wire in zip(names, ids, statuses, wires, strict=False):
-        ops = _new(operators)
-        ops._fields = None
-        ops._wire = wire
-        ops._clean = True
-        sender = draft()
-        sender.name = name
-        sender.id = id_
-        sender.status = status
-        sender.operators = ops
-        sender.__class__ = model  # type: ignore[assignment]
-        append(sender)
-    return senders

@@ -49,7 +49,6 @@ from smsc_wire._models import (
     SenderAdded,
     SenderList,
     draft_senders,
-    draft_senders_of_wire,
     new_added,
     new_error,
     new_sender,
@@ -473,14 +472,14 @@ def _operator_columns(
         for name in fields - _OPERATOR_NAMES:
             if operator_name_failure(name) is not None:
                 return None  # "status" under all=0, "name", empty, CR, LF or NUL (SPEC D4)
-    statuses_ = statuses if all_ else repeat(None)
     if common:
-        senders = draft_senders_of_wire(names, map(int, id_texts), statuses_, records)
-        return SenderList(senders), members
-    try:
-        operators = list(map(operators_from_wire, records))
-    except (Declined, TypeError):
-        return None
+        operators = list(map(Operators._lazy, records))
+    else:
+        try:
+            operators = list(map(operators_from_wire, records))
+        except (Declined, TypeError):
+            return None
+    statuses_ = statuses if all_ else repeat(None)
     return SenderList(draft_senders(names, map(int, id_texts), statuses_, operators)), members
 
 
