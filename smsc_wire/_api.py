@@ -109,8 +109,9 @@ def decode(
     """
     # The common case first, in as few steps as can be: small replies are decoded by the
     # thousand, and each step here costs as much as reading one of them.
+    codec: Codec | None = None
     if type(raw) is bytes and type(key) is Key and charset == "utf-8" and len(raw) <= max_size:
-        memo = key._memo
+        memo = key._memo  # _memo_of(key), written out: a call costs as much as this whole test
         if memo[0] != registry.version:
             memo = _remember(key)
         direct = memo[2]
@@ -121,10 +122,12 @@ def decode(
                 reply = None
             if reply is not None:
                 return reply  # type: ignore[no-any-return]
+        codec = memo[1]
         tried = True
     else:
         tried = False
-    codec = registry[key]
+    if codec is None:
+        codec = registry[key]  # raises UnsupportedKeyError for a key without one
     if isinstance(raw, str):
         if type(raw) is not str:
             raw = str.__str__(raw)  # SPEC D11: a str subclass is decoded as its characters
@@ -190,6 +193,12 @@ def decode(
             "this is a bug of the codec, not of the body",
             key=key,
         ) from exc
+
+
+def _memo_of(key: Key) -> tuple[int, Any, Callable[[bytes], Any] | None]:
+    """``key``'s memo of its codec (see Key), renewed if the registry changed since it was made."""
+    memo = key._memo
+    return memo if memo[0] == registry.version else _remember(key)
 
 
 def _remember(key: Key) -> tuple[int, Any, Callable[[bytes], Any] | None]:
@@ -295,16 +304,9 @@ def encode(reply: Reply, key: Key) -> str:
     "id": 7
     }]
     """
-    codec: Codec | None
-    if type(key) is Key:
-        memo = key._memo
-        if memo[0] != registry.version:
-            memo = _remember(key)
-        codec = memo[1]
-        if codec is None:
-            codec = registry[key]  # raises UnsupportedKeyError
-    else:
-        codec = registry[key]
+    codec = _memo_of(key)[1] if type(key) is Key else None
+    if codec is None:
+        codec = registry[key]  # raises UnsupportedKeyError for a key without one
     try:
         text = codec.encode(reply)
     except EncodeError:

@@ -61,9 +61,9 @@ DEFAULT_BASE: Final = "https://smsc.ru"
 PATH: Final = "/sys/senders.php"
 
 OPERATION_FLAGS: Final = tuple(op.value for op in Operation)
+"""The query flags that name an operation (SPEC §1): ``get``, ``add``, ``chg``, ...``del``."""
 _OPERATIONS: Final = {op.value: op for op in Operation}
 """The operation of each flag: a dict look-up, where calling the enum costs a microsecond."""
-"""The query flags that name an operation (SPEC §1): ``get``, ``add``, ``chg``, ...``del``."""
 
 OPERATOR_FLAGS: Final = (
     "mega_step", "bee_step", "motiv_step", "sber_step", "winmob_step", "volnamob_step",

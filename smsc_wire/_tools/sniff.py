@@ -92,20 +92,11 @@ def _base_rank(key: Key, reply: Reply, canonical: bool) -> tuple[int, int, int, 
 
 def _could_be(fmt: int, text: str) -> bool:
     """Whether a body could be a reply in ``fmt`` at all: a necessary condition, cheap."""
-    if fmt in {2, 3}:
-        if text in _BARE_OK:
-            return True  # SPEC D6: the live service answers a bare OK even in fmt 2 and 3
-        start = text.lstrip(_WHITESPACE)[:1]
-        return start == "<" if fmt == 2 else start in ("[", "{")
-    if fmt == 0:
-        # SPEC §2-§5: every fmt 0 reply starts with one of its own words (or is an empty list).
-        return not text or text.startswith(("name = ", "ERROR = ", "ID = ", "OK"))
-    if fmt == 1:
-        # A fmt 1 reply is an empty list, OK, an id, or lines that end in digits after a comma
-        # (SPEC §2-§5; the error reply "0,-N" too).
-        last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
-        return not text or last == "OK" or (last[-1:].isdigit() and ("," in text or last.isdigit()))
-    return True  # a fmt registered by other code: no knowledge of it
+    return fmt not in _BUILTIN_FMTS or _shapes_of(fmt, text) != _NO_SHAPE
+
+
+_BUILTIN_FMTS: Final = frozenset({0, 1, 2, 3})
+"""The fmts whose bodies _shapes_of knows; a fmt registered by other code could be anything."""
 
 
 def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
@@ -115,6 +106,7 @@ def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
     sniffing a small reply costs as much as these tests do (issue 12).
     """
     if fmt == 0:
+        # SPEC §2-§5: every fmt 0 reply starts with one of its own words (or is an empty list).
         if not text or text.startswith("name = "):
             return _LIST_ONLY
         if text.startswith("ERROR = "):
@@ -123,6 +115,8 @@ def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
             return _ADDED_ONLY
         return _OK_ONLY if text.startswith("OK") else _NO_SHAPE
     if fmt == 1:
+        # An empty list, OK, an id, or lines that end in digits after a comma (SPEC §2-§5; the
+        # error reply "0,-N" too).
         if not text:
             return _LIST_ONLY
         last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
