@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, Self, TypeAlias, overload
+from typing import Any, Final, NoReturn, Self, TypeAlias, overload
 
 from ._codes import OPERATOR_STATUS_TEXT, ErrorCode, OperatorStatus, SenderStatus
 
@@ -110,6 +110,11 @@ class Operators(Mapping[str, OperatorValue]):
 
     def __repr__(self) -> str:
         return f"Operators({self._values()!r})"
+
+
+NO_OPERATORS: Final = Operators._adopt({})
+"""The operator fields of an ``operators=1`` record that holds none: one mapping, shared by the
+fast readers (it never changes, like every decoded Operators)."""
 
 
 @dataclass(frozen=True, slots=True)

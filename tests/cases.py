@@ -105,6 +105,14 @@ CANONICAL: list[Case] = [
                             {"mega_step": 2, "new_op": 77, "repl": "SHOP-KZ"})])),
     Case("f0-no-operators", k(0, ops=True), "name = Bare, id = 6",
          SenderList([Sender("Bare", 6, None, {})])),
+    # Records without operator fields are read and written as under operators=0 (issue 12),
+    # unless a name holds " = ": "a = b" is no field start, "x, y = 1" is.
+    Case("f0-no-operators-all", k(0, all=True, ops=True),
+         "name = Shop, Inc, status = 1, id = 101\nname = a = b, status = 0, id = 7",
+         SenderList([Sender("Shop, Inc", 101, SenderStatus.APPROVED, {}),
+                     Sender("a = b", 7, SenderStatus.AWAITING_MODERATION, {})])),
+    Case("f0-some-operators", k(0, ops=True), "name = A, id = 1\nname = B, mts = 2, id = 2",
+         SenderList([Sender("A", 1, None, {}), Sender("B", 2, None, {"mts": 2})])),
     # --- get, fmt 1 ---
     Case("f1-plain", k(1), "Shop, Inc,101\nМагазин,102", SenderList([SHOP, CYR])),
     Case("f1-all", k(1, all=True), "Shop, Inc,1,101\nМагазин,0,102",
@@ -146,6 +154,12 @@ CANONICAL: list[Case] = [
          f'[{{\n"sender": "SMSC",\n"status": "1",\n{FMT3_OPS_MEMBERS}\n}}]',
          SenderList([OPS_SENDER_ALL])),
     Case("f3-empty", k(3), "[]", SenderList()),
+    Case("f3-no-operators", k(3, ops=True), '[{\n"sender": "Bare",\n"id": "6"\n}]',
+         SenderList([Sender("Bare", 6, None, {})])),
+    Case("f3-no-operators-all", k(3, all=True, ops=True),
+         '[{\n"sender": "Bare",\n"status": "1",\n"id": "6"\n},\n'
+         '{\n"sender": "Two",\n"status": "255",\n"id": "7"\n}]',
+         SenderList([Sender("Bare", 6, SenderStatus.APPROVED, {}), Sender("Two", 7, 255, {})])),
     Case("f3-escaped", k(3), '[{\n"sender": "say \\"hi\\"\\\\",\n"id": 1\n}]',
          SenderList([Sender('say "hi"\\', 1)])),
     # --- add (SPEC §4) ---
@@ -230,6 +244,10 @@ NON_CANONICAL: list[Case] = [
          '"id": "0101"}]', SenderList([SHOP_ALL]), False),
     Case("f3-ops-numbers", k(3, ops=True), '[{"sender": "X", "mega_step": 2, "id": 5}]',
          SenderList([Sender("X", 5, None, {"mega_step": 2})]), False),
+    Case("f3-no-operators-numbers", k(3, all=True, ops=True),
+         '[{"sender": "A", "status": 1, "id": 5}, {"sender": "B", "status": 0, "id": 6}]',
+         SenderList([Sender("A", 5, SenderStatus.APPROVED, {}),
+                     Sender("B", 6, SenderStatus.AWAITING_MODERATION, {})]), False),
     Case("f3-ops-leading-zeros", k(3, all=True, ops=True),
          '[{"sender": "X", "status": "01", "mega_step": "002", "id": "005"}]',
          SenderList([Sender("X", 5, SenderStatus.APPROVED, {"mega_step": 2})]), False),

@@ -150,6 +150,9 @@ ENCODE_ERRORS = [
     (GET0_OPS, sw.SenderList([sw.Sender("a, b = c", 1, None, {})]),
      "senders[0].name 'a, b = c' holds ', <word> = ', which fmt 0 with operators=1 would read "
      "as the start of a field (SPEC D8)"),
+    (GET0_OPS, sw.SenderList([sw.Sender("a", 1, None, {}), sw.Sender("b, mts = 1", 2, None, {})]),
+     "senders[1].name 'b, mts = 1' holds ', <word> = ', which fmt 0 with operators=1 would read "
+     "as the start of a field (SPEC D8)"),
     (GET0_OPS, sw.SenderList([sw.Sender("a", 1, None, {"Mega": 1})]),
      "senders[0].operators['Mega']: fmt 0 field names are lower-case letters, digits and '_'"),
     (GET0_OPS, sw.SenderList([sw.Sender("a", 1, None, {"id": 1})]),

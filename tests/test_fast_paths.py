@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import smsc_wire as sw
 from smsc_wire._fast import Rejected
+from smsc_wire._models import NO_OPERATORS
 from smsc_wire._shapes import SENDER_LIST
 from smsc_wire.strategies import wire
 
@@ -189,6 +190,44 @@ def test_the_fast_reader_on_mutated_bodies(key: sw.Key, data: st.DataObject) -> 
 @settings(max_examples=150)
 def test_the_fast_reader_on_assembled_bodies(key: sw.Key, data: st.DataObject) -> None:
     agree(key, data.draw(_assembled(key)))
+
+
+LIST_KEYS = [k for k in KEYS if sw.shape_of(k.operation) is SENDER_LIST]
+
+
+@pytest.mark.parametrize("key", LIST_KEYS, ids=str)
+@given(data=st.data())
+@settings(max_examples=100)
+def test_the_fast_reader_on_the_lists_of_other_keys(key: sw.Key, data: st.DataObject) -> None:
+    """sniff reads a list under every list key of its fmt: a body of ``operators=0`` under
+    ``operators=1``, where the readers take the records of ``operators=0`` (issue 12), and of
+    ``all=1`` under ``all=0``, mutated or not."""
+    other = data.draw(st.sampled_from([k for k in LIST_KEYS if k.fmt == key.fmt]))
+    text, _ = data.draw(wire(other))
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from([*TEXT_FRAGMENTS, '"', ":"])) + text[at:]
+    agree(key, text)
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (sw.Key(0, "get", operators=True), "name = A, id = 1\nname = B, id = 2"),
+        (sw.Key(0, "get", all=True, operators=True), "name = A, status = 1, id = 1"),
+        (sw.Key(2, "get", operators=True), '<list><sender id="1">A</sender></list>'),
+        (
+            sw.Key(2, "get", all=True, operators=True),
+            '<list>\n<sender status="1" id="1">A</sender>\n<sender status="0" id="2">B</sender>\n</list>',
+        ),
+        (sw.Key(3, "get", operators=True), '[{"sender": "A", "id": 1}, {"sender": "B", "id": 2}]'),
+        (sw.Key(3, "get", all=True, operators=True), '[{"sender": "A", "status": 1, "id": 1}]'),
+    ],
+)
+def test_records_without_operator_fields_take_the_shortcut(key: sw.Key, text: str) -> None:
+    reply = agree(key, text)
+    assert isinstance(reply, sw.SenderList)
+    assert all(s.operators is NO_OPERATORS for s in reply), "read as under operators=0"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ hold one.
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
 from smsc_wire._checks import documented_codes, ordered_operators
@@ -17,6 +19,7 @@ from smsc_wire._codes import STATUS_TEXT, code_digits, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
 from smsc_wire._models import (
+    NO_OPERATORS,
     ErrorDraft,
     ErrorReply,
     Operators,
@@ -37,7 +40,7 @@ from smsc_wire._values import (
 )
 
 from . import FORMATS
-from .lines import READERS, WRITERS, Dialect, LineCodec
+from .lines import READERS, WRITERS, Dialect, LineCodec, read_records, write_records
 
 if TYPE_CHECKING:
     from lark import Token
@@ -104,6 +107,17 @@ def _operator_fields(fields: list[Token]) -> Operators:
 
 
 def _fast_operators(lines: list[str], all_: bool) -> SenderList | None:
+    if sum(map(str.count, lines, repeat(" = "))) == (2 + all_) * len(lines):
+        # Each line the records reader accepts holds " = " in its prefix and separators, apart
+        # from its name: so no line holds an operator field, and no name a field start (SPEC
+        # D8): the lines read as under operators=0, each with no operator fields. Anything that
+        # reader refuses is for the reader below to decide.
+        try:
+            plain = read_records(DIALECT, lines, all_, NO_OPERATORS)
+        except Rejected:
+            plain = None
+        if plain is not None:
+            return plain
     senders: list[Sender] = []
     for line in lines:
         if not line.startswith("name = "):
@@ -160,7 +174,21 @@ def _digits(raw: str) -> int | None:
     return number
 
 
-def _write_operators(i: int, sender: Sender, key: Key) -> str:
+def _write_operators(senders: tuple[Sender, ...], key: Key) -> str:
+    if not any(map(len, map(_OPERATORS, senders))) and not FIELD_START.search(
+        "\n".join(map(_NAME, senders))
+    ):
+        # No operator fields, and no name the reader would cut short (SPEC D8): the lines of
+        # operators=0, which the line writer below would write field by field.
+        return write_records(DIALECT, senders, key.all)
+    return "\n".join([_write_line(i, sender, key) for i, sender in enumerate(senders)])
+
+
+_OPERATORS: Final = attrgetter("operators")
+_NAME: Final = attrgetter("name")
+
+
+def _write_line(i: int, sender: Sender, key: Key) -> str:
     if FIELD_START.search(sender.name):
         raise EncodeError(
             f"senders[{i}].name {shown(sender.name)} holds ', <word> = ', which fmt 0 with "

@@ -33,6 +33,7 @@ from smsc_wire._codes import STATUS_TEXT, code_digits, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
+    NO_OPERATORS,
     OK_REPLY,
     ErrorReply,
     Ok,
@@ -683,7 +684,10 @@ class XmlCodec:
             raise Rejected
         del joined
         key = self.key
-        if count and not key.operators and list(map(_KEYS, nodes)).count(self._in_order) == count:
+        # The fixed attributes alone, in order: under operators=1 too, as records with no operator
+        # fields (a body of operators=0, which sniff reads under operators=1; issue 12).
+        if count and list(map(_KEYS, nodes)).count(self._in_order) == count:
+            operators = NO_OPERATORS if key.operators else None
             values = list(map(_VALUES, nodes))
             status_texts: tuple[str, ...] = ()
             if key.all:
@@ -695,10 +699,10 @@ class XmlCodec:
             ids: list[int] = orjson.loads(f"[{joined}]") if _JSON_IDS.fullmatch(joined) else []
             if len(ids) == count:
                 if not key.all:
-                    return draft_senders(names, ids, repeat(None), repeat(None))
+                    return draft_senders(names, ids, repeat(None), repeat(operators))
                 statuses = list(map(STATUS_TEXT.get, status_texts))
                 if None not in statuses:
-                    return draft_senders(names, ids, statuses, repeat(None))
+                    return draft_senders(names, ids, statuses, repeat(operators))
         # Attributes in another order, operator fields, or a value the tables above do not read.
         senders = list(map(self._fast_sender, nodes))
         return None if None in senders else senders  # type: ignore[return-value]
@@ -867,10 +871,10 @@ class XmlCodec:
         if key.all:
             attrs.append(f'status="{code_digits(sender.status)}"')
         operators = sender.operators
-        plain = None if operators is None else documented_codes(operators, OPERATOR_FIELDS)
+        plain = documented_codes(operators, OPERATOR_FIELDS) if operators else None
         if plain is not None:  # documented names, codes: nothing to check or escape
             attrs.extend([f'{name}="{value}"' for name, value in plain])
-        elif operators is not None:
+        elif operators:
             for name, value in ordered_operators(operators, OPERATOR_FIELDS):
                 where = f"senders[{i}].operators[{shown(name)}]"
                 if not _compiled(_ATTR_NAME).fullmatch(name):

@@ -37,6 +37,7 @@ from smsc_wire._codes import (
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import COMMON_CODES, Declined, Rejected, operators_from_wire
 from smsc_wire._models import (
+    NO_OPERATORS,
     OK_REPLY,
     AddedDraft,
     ErrorDraft,
@@ -396,10 +397,10 @@ _values_of: Final = dict.values
 
 
 def _record_columns(
-    codec: JsonCodec, value: list[Any], exact: bool
+    codec: JsonCodec, value: list[Any], exact: bool, operators: Operators | None = None
 ) -> tuple[SenderList, int] | None:
     """The ``all=0`` and ``all=1`` records (numbers as JSON numbers), or ``None``; never changes
-    ``value``."""
+    ``value``. Each sender gets ``operators``."""
     all_ = codec.key.all
     width = 2 + all_
     count = len(value)
@@ -427,7 +428,7 @@ def _record_columns(
         return None  # a string of digits, a bool, a float, or out of range (SPEC D6, D9)
     status_of = SENDER_STATUS.get
     statuses_ = map(status_of, statuses, statuses) if all_ else repeat(None)
-    return SenderList(draft_senders(names, ids, statuses_, repeat(None))), width * count
+    return SenderList(draft_senders(names, ids, statuses_, repeat(operators))), width * count
 
 
 def _operator_columns(
@@ -443,8 +444,21 @@ def _operator_columns(
     if not value:
         return None
     try:
+        members = sum(map(len, value))  # TypeError: a record that is no collection
+        first = value[0]
+        if (
+            members == (2 + all_) * len(value)
+            and type(first) is dict
+            and type(first.get("id")) is int
+        ):
+            # No record holds an operator field, and the ids are numbers (checked throughout
+            # below): the records of operators=0, each with no operator fields. The service
+            # writes numbers as strings under operators=1 (SPEC §3), so this is mostly a body
+            # of the other key, read here by sniff.
+            plain = _record_columns(codec, value, exact, NO_OPERATORS)
+            if plain is not None:
+                return plain
         records = list(map(dict.copy, value))  # TypeError: a record that is no object
-        members = sum(map(len, records))
         # The id is the last member of a record (the documented order), as the record reader
         # wants it; popitem takes the last member, and KeyError or TypeError mean no object.
         id_names, id_texts = zip(*map(_popitem, records), strict=True)
@@ -587,28 +601,47 @@ def _write_list(codec: JsonCodec, reply: Reply) -> str:
     if not senders:
         return "[]"
     names = _json_strings(list(map(_NAME_OF, senders)), key)
+    records: list[str] | None = None
+    quote = ""  # under operators=1 every number is a string (SPEC §3)
     if key.operators:
         records = _operator_records(names, senders, key.all)
-        if records is None:
+        if records is None and any(map(len, map(_OPERATORS_OF, senders))):
             return _write_operators(senders, key)
+        quote = '"'  # or no operator fields: the records of operators=0, but for the quotes
+    if records is not None:
+        pass
     elif key.all:
         digits = CODE_DIGITS.get
         records = [
-            f'{{\n"sender": {name},\n"status": {digits(s.status) or INT_TEXT(s.status)},'
-            f'\n"id": {s.id}\n}}'
+            f'{{\n"sender": {name},\n"status": {quote}{digits(s.status) or INT_TEXT(s.status)}'
+            f'{quote},\n"id": {quote}{s.id}{quote}\n}}'
             for name, s in zip(names, senders, strict=True)
         ]
     else:
         records = [
-            f'{{\n"sender": {name},\n"id": {s.id}\n}}'
+            f'{{\n"sender": {name},\n"id": {quote}{s.id}{quote}\n}}'
             for name, s in zip(names, senders, strict=True)
         ]
     return "[" + ",\n".join(records) + "]"
 
 
+def _unindented(records: list[dict[str, object]], key: Key) -> str:
+    """The records in the canonical layout (SPEC D5): orjson writes them indented, and the
+    indentation is taken out. A JSON string never holds a raw line break, so every line break
+    of the output is layout, and the spaces after one are indentation (4 before a member of a
+    record, 2 before a record: no deeper nesting exists)."""
+    try:
+        out = orjson.dumps(records, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError as exc:  # pragma: no cover - senders_of refuses what fails
+        raise EncodeError(f"the list cannot be written as JSON: {exc}", key=key) from None
+    flat = out.replace(b"\n    ", b"\n").replace(b"\n  ", b"\n")
+    return "[" + flat[2:-2].decode("utf-8") + "]"
+
+
 # An operators=1 record holding the documented fields and no others, each a code: the common case,
 # written by one format operation (every value a JSON string, the id included, SPEC §3).
 _FIELD_VALUES: Final = itemgetter(*OPERATOR_FIELDS_JSON)
+_OPERATORS_OF: Final = attrgetter("operators")
 _FIELD_LINES: Final = "".join(f'"{name}": "%d",\n' for name in OPERATOR_FIELDS_JSON)
 _OPERATORS_RECORD: Final = '{\n"sender": %s,\n' + _FIELD_LINES + '"id": "%d"\n}'
 _STATUS_OPERATORS_RECORD: Final = (
@@ -645,17 +678,8 @@ def _operator_records(
 
 
 def _write_operators(senders: tuple[Sender, ...], key: Key) -> str:
-    # Any operators=1 list: orjson writes the records, indented; the canonical layout (SPEC D5)
-    # is that with the indentation taken out: a JSON string never holds a raw line break, so
-    # every line break of the output is layout, and the spaces after one are indentation (4
-    # before a member of a record, 2 before a record: no deeper nesting exists).
-    records = [_operators_record_of(s, key.all) for s in senders]
-    try:
-        out = orjson.dumps(records, option=orjson.OPT_INDENT_2)
-    except orjson.JSONEncodeError as exc:  # pragma: no cover - senders_of refuses what fails
-        raise EncodeError(f"the list cannot be written as JSON: {exc}", key=key) from None
-    flat = out.replace(b"\n    ", b"\n").replace(b"\n  ", b"\n")
-    return "[" + flat[2:-2].decode("utf-8") + "]"
+    # Any operators=1 list: a dict per record, in the documented order (SPEC D4).
+    return _unindented([_operators_record_of(s, key.all) for s in senders], key)
 
 
 _DOCUMENTED_JSON: Final = frozenset(OPERATOR_FIELDS_JSON)

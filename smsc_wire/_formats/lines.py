@@ -100,8 +100,8 @@ class Dialect:
     """How the dialect's own terminals are named in messages (shared ones are added here)."""
     fast_operators: Callable[[list[str], bool], SenderList | None] | None
     """The fast reader of ``operators=1`` lines, where the dialect has them."""
-    write_operators: Callable[[int, Sender, Key], str] | None
-    """The writer of one ``operators=1`` line, where the dialect has them."""
+    write_operators: Callable[[tuple[Sender, ...], Key], str] | None
+    """The writer of ``operators=1`` lines (plain senders), where the dialect has them."""
     operator_fields: Callable[[list[Token]], Operators] | None
     """The grammar's operator field tokens as an ``Operators`` mapping, where it has them."""
     parser: GrammarParser
@@ -121,7 +121,7 @@ class Dialect:
         error_from_tokens: Callable[[list[Token]], ErrorReply],
         terminals: Mapping[str, str],
         fast_operators: Callable[[list[str], bool], SenderList | None] | None = None,
-        write_operators: Callable[[int, Sender, Key], str] | None = None,
+        write_operators: Callable[[tuple[Sender, ...], Key], str] | None = None,
         operator_fields: Callable[[list[Token]], Operators] | None = None,
     ) -> None:
         self.grammar = grammar
@@ -326,10 +326,18 @@ def _read_lines(codec: LineCodec, lines: list[str]) -> SenderList | None:
     if key.operators:
         assert dialect.fast_operators is not None
         return dialect.fast_operators(lines, key.all)
+    if not dialect.name_prefix and dialect.id_sep == dialect.status_sep == ",":
+        return _read_csv(lines, key.all)
+    return read_records(dialect, lines, key.all, None)
+
+
+def read_records(
+    dialect: Dialect, lines: list[str], all_: bool, operators: Operators | None
+) -> SenderList | None:
+    """The records of a prefixed dialect's lines holding a name, (``all_``) a status and an id,
+    each sender with ``operators``; ``None`` for a long number, :class:`Rejected` for a line the
+    grammar of those fields refuses."""
     prefix, id_sep, status_sep = dialect.name_prefix, dialect.id_sep, dialect.status_sep
-    all_ = key.all
-    if not prefix and id_sep == status_sep == ",":
-        return _read_csv(lines, all_)
     skip = len(prefix)
     status_text = STATUS_TEXT
     draft, model = SenderDraft, Sender
@@ -361,7 +369,7 @@ def _read_lines(codec: LineCodec, lines: list[str]) -> SenderList | None:
         sender.name = head[skip:]
         sender.id = id_
         sender.status = status
-        sender.operators = None
+        sender.operators = operators
         sender.__class__ = model  # type: ignore[assignment]
         append(sender)
     return SenderList(senders)
@@ -591,10 +599,16 @@ def _write_list(codec: LineCodec, reply: Reply) -> str:
     if key.operators:
         write = dialect.write_operators
         assert write is not None
-        return "\n".join(write(i, sender, key) for i, sender in enumerate(senders))
+        return write(senders.senders, key)
+    return write_records(dialect, senders.senders, key.all)
+
+
+def write_records(dialect: Dialect, senders: tuple[Sender, ...], all_: bool) -> str:
+    """The lines of plain senders (as ``senders_of`` returns them): a name, (``all_``) a status
+    and an id each, no other field."""
     prefix, id_sep, status_sep = dialect.name_prefix, dialect.id_sep, dialect.status_sep
     # senders_of made every value plain: ints, or this library's IntEnums, which format as ints.
-    if key.all:
+    if all_:
         digits = CODE_DIGITS.get
         return "\n".join(
             [
