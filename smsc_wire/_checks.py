@@ -249,6 +249,10 @@ def ordered_operators(
 
 def added_id_of(reply: Reply, key: Key) -> int:
     """The new sender's id, checked and plain."""
+    if type(reply) is SenderAdded:
+        id_ = reply.id
+        if type(id_) is int and 0 <= id_ <= MAX_UINT:
+            return id_  # the common case (a decoded reply), in one step: sniff encodes each
     success_of(reply, key, SENDER_ADDED)
     assert isinstance(reply, SenderAdded)
     return _check_uint(reply.id, "id", key)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
 from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
 from smsc_wire._errors import DecodeFailure, EncodeError, InputTooLargeError, WireFormatError
@@ -81,13 +82,25 @@ def is_canonical(
 def _base_rank(key: Key, reply: Reply, canonical: bool) -> tuple[int, int, int, int]:
     """The rules of :func:`sniff` but the last: the same for every key of a group."""
     used = unused = 0
-    if isinstance(reply, SenderList):
+    if (key.all or key.operators) and isinstance(reply, SenderList):
         # A flag is "used" when some record carries what it adds: a status, an operator field.
-        has_status = any(s.status is not None for s in reply)
-        has_operators = any(s.operators for s in reply)
-        used = (key.all and has_status) + (key.operators and has_operators)
-        unused = (key.all and not has_status) + (key.operators and not has_operators)
+        senders = reply.senders
+        if key.all:
+            statuses = list(map(_STATUS, senders))
+            if statuses.count(None) == len(statuses):
+                unused += 1
+            else:
+                used += 1
+        if key.operators:
+            if any(map(bool, map(_OPERATORS, senders))):
+                used += 1
+            else:
+                unused += 1
     return (0 if canonical else 1, 1 if isinstance(reply, ErrorReply) else 0, -used, unused)
+
+
+_STATUS: Final = attrgetter("status")
+_OPERATORS: Final = attrgetter("operators")
 
 
 def _could_be(fmt: int, text: str) -> bool:
@@ -102,51 +115,61 @@ _BUILTIN_FMTS: Final = frozenset({0, 1, 2, 3})
 def _shapes_of(fmt: int, text: str) -> tuple[str, ...] | None:
     """The names of the shapes a body of built-in ``fmt`` could have, from its first words;
     ``None``: any, an error reply included; ``()``: none, the body cannot be in ``fmt`` at all
-    (``_could_be`` is false). A superset, cheap: the readers decide. One call per fmt, as
-    sniffing a small reply costs as much as these tests do (issue 12).
+    (``_could_be`` is false). A superset, cheap: the readers decide.
     """
-    if fmt == 0:
-        # SPEC §2-§5: every fmt 0 reply starts with one of its own words (or is an empty list).
-        if not text or text.startswith("name = "):
-            return _LIST_ONLY
-        if text.startswith("ERROR = "):
-            return None
-        if text.startswith("ID = "):
-            return _ADDED_ONLY
-        return _OK_ONLY if text.startswith("OK") else _NO_SHAPE
-    if fmt == 1:
-        # An empty list, OK, an id, or lines that end in digits after a comma (SPEC §2-§5; the
-        # error reply "0,-N" too).
-        if not text:
-            return _LIST_ONLY
-        last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
-        if last == "OK":
-            return _OK_ONLY
-        if not last[-1:].isdigit():
-            return _NO_SHAPE
-        if text.startswith("0,-"):
-            return None  # an error reply, or a sender whose name starts so
-        if last.isdigit():
-            return _ADDED_ONLY
-        return _LIST_ONLY if "," in text else _NO_SHAPE
+    return _likely(text)[fmt]
+
+
+def _likely(text: str) -> tuple[tuple[str, ...] | None, ...]:
+    """:func:`_shapes_of` for fmt 0, 1, 2 and 3 at once: sniffing a small reply costs as much as
+    these tests do (issue 12), so each is made once per body."""
     if text in _BARE_OK:
-        return _OK_ONLY  # SPEC D6: the live service answers a bare OK even in fmt 2 and 3
+        return _EVERY_FMT_OK  # SPEC D6: the live service answers a bare OK even in fmt 2 and 3
+    # fmt 0, SPEC §2-§5: every reply starts with one of its own words (or is an empty list).
+    fmt0: tuple[str, ...] | None
+    if not text or text.startswith("name = "):
+        fmt0 = _LIST_ONLY
+    elif text.startswith("ERROR = "):
+        fmt0 = None
+    elif text.startswith("ID = "):
+        fmt0 = _ADDED_ONLY
+    else:
+        fmt0 = _OK_ONLY if text.startswith("OK") else _NO_SHAPE
+    # fmt 1: an empty list, OK, an id, or lines that end in digits after a comma (SPEC §2-§5;
+    # the error reply "0,-N" too).
+    fmt1: tuple[str, ...] | None
+    last = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+    if not text:
+        fmt1 = _LIST_ONLY
+    elif last == "OK":
+        fmt1 = _OK_ONLY
+    elif not last[-1:].isdigit():
+        fmt1 = _NO_SHAPE
+    elif text.startswith("0,-"):
+        fmt1 = None  # an error reply, or a sender whose name starts so
+    elif last.isdigit():
+        fmt1 = _ADDED_ONLY
+    else:
+        fmt1 = _LIST_ONLY if "," in text else _NO_SHAPE
+    # fmt 2 and 3 by the first significant character.
+    fmt2: tuple[str, ...] | None = _NO_SHAPE
+    fmt3: tuple[str, ...] | None = _NO_SHAPE
     start = text.lstrip(_WHITESPACE)[:1]
-    if fmt == 2:
-        if start != "<":
-            return _NO_SHAPE
+    if start == "<":
         if "<error" in text:
-            return None
-        root = _XML_ROOT.search(text)
-        tag = None if root is None else root.group(1)
-        return _LIST_ONLY if tag == "list" else _ADDED_ONLY if tag == "sender" else _OK_ONLY
-    if start not in ("[", "{"):
-        return _NO_SHAPE
-    if '"error' in text:
-        return None
-    if start == "[":
-        return _LIST_ONLY
-    return _ADDED_ONLY if '"sender"' in text else _OK_ONLY
+            fmt2 = None
+        else:
+            root = _XML_ROOT.search(text)
+            tag = None if root is None else root.group(1)
+            fmt2 = _LIST_ONLY if tag == "list" else _ADDED_ONLY if tag == "sender" else _OK_ONLY
+    elif start in ("[", "{"):
+        if '"error' in text:
+            fmt3 = None
+        elif start == "[":
+            fmt3 = _LIST_ONLY
+        else:
+            fmt3 = _ADDED_ONLY if '"sender"' in text else _OK_ONLY
+    return (fmt0, fmt1, fmt2, fmt3)
 
 
 # Shapes by name: a str caches its hash, a shape (a dataclass) computes it on every lookup.
@@ -154,6 +177,7 @@ _LIST_ONLY: Final = (SENDER_LIST.name,)
 _ADDED_ONLY: Final = (SENDER_ADDED.name,)
 _OK_ONLY: Final = (OK.name,)
 _NO_SHAPE: Final[tuple[str, ...]] = ()
+_EVERY_FMT_OK: Final = (_OK_ONLY,) * 4
 _XML_ROOT: Final = re.compile(r"<(list|sender|result)[\s/>]")
 
 
@@ -188,11 +212,27 @@ class _Plan(NamedTuple):
     ok_texts: dict[int, str | None]
     """Per group of OK keys (by its first entry's ``group``): what encode writes for ``Ok()``,
     ``None`` if it refuses. ``Ok`` has no fields, so its canonical body is the key's constant."""
-    ok_ranks: dict[int, dict[bool, list[_Ranked]]]
-    """Per group of OK keys, canonical or not: each key's match of the built-in readers' Ok
-    reply (``OK_REPLY``, which has no fields), ranked, made once."""
-    error_ranks: dict[int, dict[bool, list[tuple[int, _Base, _Entry]]]]
+    ok_ranks: dict[int, dict[bool, _Shared]]
+    """Per group of OK keys, canonical or not: each key's rank for the built-in readers' Ok
+    reply (``OK_REPLY``, which has no fields)."""
+    error_ranks: dict[int, dict[bool, _Shared]]
     """Per fmt, canonical or not: each built-in key's rank for the fmt's error reply."""
+    merged: dict[tuple[int, ...], tuple[Key, ...]]
+    """The keys of several shared parts, merged by rank, by the parts' ids (the plan holds
+    the parts, so their ids stay theirs): a bare OK matches the OK keys of every fmt."""
+
+
+class _Shared(NamedTuple):
+    """The ranks of a group of keys that match a body alike whatever it holds (an error
+    reply, OK), made once per plan and sorted: the part of a sniff that needs no sorting."""
+
+    ranks: list[tuple[int, Key, _Base, _Entry]]
+    keys: tuple[Key, ...]
+
+
+def _shared(ranks: list[tuple[int, Key, _Base, _Entry]]) -> _Shared:
+    ranks = sorted(ranks, key=_RANK)
+    return _Shared(ranks, tuple(map(_KEY, ranks)))
 
 
 _plans: dict[int, _Plan] = {}
@@ -243,34 +283,38 @@ def _plan() -> _Plan:
         of_fmt[fmt] = [entries[e.group] for e in fmt_entries if e.group is not None]
     count = len(entries)
     ok_texts: dict[int, str | None] = {}
-    ok_ranks: dict[int, dict[bool, list[_Ranked]]] = {}
+    ok_ranks: dict[int, dict[bool, _Shared]] = {}
     for shapes in by_fmt.values():
         for group in shapes.get(OK.name, ()):
             first = group[0]
             assert first.group is not None
             ok_texts[first.group] = _canonical_text("", Ok(), first.key)[1]
             ok_ranks[first.group] = {
-                canonical: [
-                    (_order(base, e, count), base, e, OK_REPLY, canonical)
-                    for e in group
-                    for base in [_base_rank(e.key, OK_REPLY, canonical)]
-                ]
+                canonical: _shared(
+                    [
+                        (_order(base, e, count), e.key, base, e)
+                        for e in group
+                        for base in [_base_rank(e.key, OK_REPLY, canonical)]
+                    ]
+                )
                 for canonical in (True, False)
             }
     error = new_error(0, None)  # any error reply ranks alike: no list, an error
     error_ranks = {
         fmt: {
-            canonical: [
-                (_order(base, e, count), base, e)
-                for e in fmt_entries
-                for base in [_base_rank(e.key, error, canonical)]
-            ]
+            canonical: _shared(
+                [
+                    (_order(base, e, count), e.key, base, e)
+                    for e in fmt_entries
+                    for base in [_base_rank(e.key, error, canonical)]
+                ]
+            )
             for canonical in (True, False)
         }
         for fmt, fmt_entries in of_fmt.items()
     }
     others = tuple(e for e in entries if e.shape is None)
-    plan = _Plan(tuple(entries), by_fmt, of_fmt, others, ok_texts, ok_ranks, error_ranks)
+    plan = _Plan(tuple(entries), by_fmt, of_fmt, others, ok_texts, ok_ranks, error_ranks, {})
     _plans.clear()
     _plans[version] = plan
     return plan
@@ -301,17 +345,20 @@ def matches(
     :class:`UnsupportedCharsetError` for an unknown charset; a body that does not decode in the
     charset at all is valid under no key (an empty list).
     """
-    return [Match(entry.key, reply, canonical, (*base, entry.sort_key)) for _, base, entry, reply,
+    return [Match(key, reply, canonical, (*base, entry.sort_key)) for _, key, base, entry, reply,
             canonical in _ranked(raw, charset, max_size)]  # fmt: skip
 
 
 _Base: TypeAlias = tuple[int, int, int, int]
 """A rank without its last rule (see _base_rank)."""
 
-# A match as a plain tuple, its rank as one int first (see _order): sorting sixteen of them
-# compared nested tuples of mixed types, and cost more than reading the body did. No two ints
-# are equal (each ends in its key's place), so the sort never compares the items behind them.
-_Ranked: TypeAlias = "tuple[int, _Base, _Entry, Reply, bool]"
+# A match as a plain tuple, its rank as one int first (see _order), sorted by that int alone:
+# sorting sixteen of them compared nested tuples of mixed types, and cost more than reading the
+# body did. No two ints are equal (each ends in its key's place). The key comes next, for sniff
+# to take out in C.
+_Ranked: TypeAlias = "tuple[int, Key, _Base, _Entry, Reply, bool]"
+_RANK: Final = itemgetter(0)
+_KEY: Final = itemgetter(1)
 
 
 def _order(base: _Base, entry: _Entry, count: int) -> int:
@@ -321,10 +368,25 @@ def _order(base: _Base, entry: _Entry, count: int) -> int:
 
 
 def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
-    encoding = codec_name(charset)  # an unknown charset is the caller's error, not the body's
+    found, shared, _ = _collect(raw, charset, max_size)
+    for part, reply, canonical in shared:
+        found.extend([(order, k, base, e, reply, canonical) for order, k, base, e in part.ranks])
+    found.sort(key=_RANK)
+    return found
+
+
+def _collect(
+    raw: bytes | str, charset: str, max_size: int
+) -> tuple[list[_Ranked], list[tuple[_Shared, Reply, bool]], _Plan | None]:
+    """The matches of ``raw``, unsorted: those made for this body, and the shared parts with
+    the reply they are for (see _ranked); and the plan, ``None`` for a body that is no text."""
+    # An unknown charset is the caller's error, not the body's.
+    encoding = "utf-8" if charset == "utf-8" else codec_name(charset)
     data: bytes | None
     original = ""
-    if isinstance(raw, str):
+    if type(raw) is bytes:
+        data, size = raw, len(raw)
+    elif isinstance(raw, str):
         original = str.__str__(raw)  # SPEC D11: a str subclass is read as its characters
         data, size = None, len(original)
     else:
@@ -337,19 +399,22 @@ def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
         raise InputTooLargeError(size, max_size, unit=unit)
     if data is not None:
         try:
-            original = text_of(data, encoding)  # as text_of_body reads it: a BOM stays
-        except WireFormatError:
-            return []
+            # As text_of_body reads it: a BOM stays. UTF-8 is text_of's own first step.
+            original = data.decode() if encoding == "utf-8" else text_of(data, encoding)
+        except (UnicodeDecodeError, WireFormatError):
+            return [], [], None
     text = original
-    if text.startswith("\ufeff") and (data is None or encoding == "utf-8"):
+    utf8 = data if encoding == "utf-8" else None
+    if text.startswith("\ufeff") and (data is None or utf8 is not None):
         text = text[1:]  # SPEC D6: decode drops a UTF-8 byte-order mark
-    utf8 = None
-    if data is not None and encoding == "utf-8":
-        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        if utf8 is not None:
+            utf8 = utf8[3:]
     found: list[_Ranked] = []
-    plan = _plan()
+    shared: list[tuple[_Shared, Reply, bool]] = []
+    plan = _plans.get(registry.version) or _plan()
+    shapes_of = _likely(text)
     for fmt, shapes in plan.by_fmt.items():
-        likely = _shapes_of(fmt, text)
+        likely = shapes_of[fmt]
         if likely == _NO_SHAPE:
             continue  # the body's first words rule the fmt out
         error = None
@@ -358,13 +423,24 @@ def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
             # operations all read OK), and the error reply, read first, is every key's.
             for group in shapes.get(shape, ()):
                 first = group[0]
-                read = _read(first, raw, text, utf8, charset=charset, max_size=max_size)
+                direct = first.utf8
+                if utf8 is not None and direct is not None:
+                    # _read, its first step written out: most bodies end here.
+                    try:
+                        read = direct(utf8)
+                    except Rejected:
+                        continue
+                    except Exception:
+                        read = None
+                    if read is None:
+                        read = _checked(first, raw, text, charset, max_size)
+                else:
+                    read = _read(first, raw, text, utf8, charset=charset, max_size=max_size)
                 if read is None:
                     continue
                 if read is OK_REPLY:
-                    assert first.group is not None
-                    canonical = original == plan.ok_texts[first.group]
-                    found.extend(plan.ok_ranks[first.group][canonical])
+                    canonical = original == plan.ok_texts[first.group]  # type: ignore[index]
+                    shared.append((plan.ok_ranks[first.group][canonical], read, canonical))  # type: ignore[index]
                     continue
                 canonical = _canonical_text(original, read, first.key)[0]
                 if isinstance(read, ErrorReply):
@@ -372,21 +448,22 @@ def _ranked(raw: bytes | str, charset: str, max_size: int) -> list[_Ranked]:
                     break
                 base = _base_rank(first.key, read, canonical)
                 count = len(plan.entries)
-                found.extend([(_order(base, e, count), base, e, read, canonical) for e in group])
+                found.extend(
+                    [(_order(base, e, count), e.key, base, e, read, canonical) for e in group]
+                )
             if error is not None:
                 break
         if error is not None:
             reply, canonical = error
-            ranks = plan.error_ranks[fmt][canonical]
-            found.extend([(order, base, e, reply, canonical) for order, base, e in ranks])
+            shared.append((plan.error_ranks[fmt][canonical], reply, canonical))
     for entry in plan.others:
         read = _read(entry, raw, text, utf8, charset=charset, max_size=max_size)
         if read is not None:
             canonical = _canonical_text(original, read, entry.key)[0]
             base = _base_rank(entry.key, read, canonical)
-            found.append((_order(base, entry, len(plan.entries)), base, entry, read, canonical))
-    found.sort()
-    return found
+            order = _order(base, entry, len(plan.entries))
+            found.append((order, entry.key, base, entry, read, canonical))
+    return found, shared, plan
 
 
 def _read(
@@ -406,6 +483,13 @@ def _read(
         reply = None
     if reply is not None:
         return reply
+    return _checked(entry, raw, text, charset, max_size)
+
+
+def _checked(
+    entry: _Entry, raw: bytes | str, text: str, charset: str, max_size: int
+) -> Reply | None:
+    """The reply under the entry's key by its checked reader, or ``None`` if it refuses."""
     try:
         if entry.checked is None:
             return decode(raw, entry.key, charset=charset, max_size=max_size)
@@ -510,4 +594,25 @@ def sniff(raw: bytes | str, *, charset: str = "utf-8") -> list[Key]:
     >>> sniff(b'{"sender": 42}')[0]
     Key(fmt=3, operation=<Operation.ADD: 'add'>, all=False, operators=False)
     """
-    return [entry.key for _, _, entry, _, _ in _ranked(raw, charset, DEFAULT_MAX_SIZE)]
+    found, shared, plan = _collect(raw, charset, DEFAULT_MAX_SIZE)
+    if found or plan is None or not shared:
+        ranks: list[tuple[Any, ...]] = [*found]
+        for part, _, _ in shared:
+            ranks.extend(part.ranks)
+        ranks.sort(key=_RANK)
+        return list(map(_KEY, ranks))
+    if len(shared) == 1:
+        return list(shared[0][0].keys)  # an error reply, say: its keys are sorted already
+    parts = tuple([id(part) for part, _, _ in shared])
+    keys = plan.merged.get(parts)
+    if keys is None:
+        ranks = [rank for part, _, _ in shared for rank in part.ranks]
+        keys = tuple(map(_KEY, sorted(ranks, key=_RANK)))
+        if len(plan.merged) >= _MERGED:
+            plan.merged.clear()
+        plan.merged[parts] = keys
+    return list(keys)
+
+
+_MERGED: Final = 256
+"""How many merged orders a plan keeps (a body matches few combinations of shared parts)."""
