@@ -83,7 +83,10 @@ def _plain_code(value: object, where: str, key: Key) -> int:
     return _check_uint(value, where, key)
 
 
-_ROW: Final = attrgetter("name", "id", "status", "operators")
+_NAME: Final = attrgetter("name")
+_ID: Final = attrgetter("id")
+_STATUS: Final = attrgetter("status")
+_OPERATORS: Final = attrgetter("operators")
 _CLEAN: Final = attrgetter("_clean")
 _STATUS_TYPES: Final = frozenset({int, SenderStatus})
 
@@ -93,11 +96,17 @@ def _plain_list(senders: tuple[Sender, ...], key: Key) -> bool:
     speed, a column at a time (the common case: a list decoded, or built of plain values)."""
     if set(map(type, senders)) != {Sender}:
         return False
-    names, ids, statuses, operators = zip(*map(_ROW, senders), strict=True)
-    if set(map(type, names)) != {str} or "" in names or _FORBIDDEN_IN_TEXT.search("".join(names)):
+    names = list(map(_NAME, senders))
+    if set(map(type, names)) != {str} or "" in names:
         return False
+    joined = "".join(names)
+    # isprintable() is false for CR, LF, NUL and surrogates (and more): only then the search.
+    if not joined.isprintable() and _FORBIDDEN_IN_TEXT.search(joined):
+        return False
+    ids = list(map(_ID, senders))
     if set(map(type, ids)) != {int} or min(ids) < 0 or max(ids) > MAX_UINT:
         return False
+    statuses = list(map(_STATUS, senders))
     if key.all:
         if not _STATUS_TYPES.issuperset(map(type, statuses)):
             return False
@@ -105,9 +114,23 @@ def _plain_list(senders: tuple[Sender, ...], key: Key) -> bool:
             return False
     elif statuses.count(None) != len(statuses):
         return False
+    operators = list(map(_OPERATORS, senders))
     if not key.operators:
         return operators.count(None) == len(operators)
     return set(map(type, operators)) == {Operators} and all(map(_CLEAN, operators))
+
+
+def _fit(key: Key) -> int:
+    """The bit of ``SenderList._fits`` that says the list fits ``key``."""
+    return 1 << (2 * key.all + key.operators)
+
+
+def fits_decoded(reply: SenderList, key: Key) -> None:
+    """Record that a built-in reader decoded ``reply`` under ``key``, so that :func:`senders_of`
+    need not look at its senders: such a list fits its key (SPEC D4: decode refuses what encode
+    refuses), which tests/test_fast_paths.py checks of every reader on every body it tries.
+    sniff encodes each list it reads, to see whether the body is canonical."""
+    object.__setattr__(reply, "_fits", reply._fits | _fit(key))
 
 
 def senders_of(reply: Reply, key: Key) -> SenderList:
@@ -119,7 +142,7 @@ def senders_of(reply: Reply, key: Key) -> SenderList:
     """
     success_of(reply, key, SENDER_LIST)
     assert isinstance(reply, SenderList)
-    fit = 1 << (2 * key.all + key.operators)
+    fit = _fit(key)
     if reply._fits & fit:
         return reply
     if not reply.senders or _plain_list(reply.senders, key):

@@ -20,12 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import smsc_wire as sw
+from smsc_wire._checks import _plain_list
 from smsc_wire._fast import Rejected
 from smsc_wire._models import NO_OPERATORS
 from smsc_wire._shapes import SENDER_LIST
 from smsc_wire.strategies import wire
 
 KEYS = list(sw.registry)
+LIST_KEYS = [k for k in KEYS if sw.shape_of(k.operation) is SENDER_LIST]
 
 
 class Differential(Protocol):
@@ -69,6 +71,10 @@ def agree(key: sw.Key, text: str) -> sw.Reply | None:
     assert _outcome(key, text) == _outcome(key, text.encode("utf-8")), text
     if checked is not None:
         assert sw.decode(text, key) == checked
+    for reply in (fast, checked):
+        if isinstance(reply, sw.SenderList):
+            # sniff trusts a decoded list to fit its key without looking (fits_decoded).
+            assert _plain_list(reply.senders, key) or not reply, f"{key}: {reply!r} does not fit"
     _agree_utf8(key, text, checked)
     return fast
 
@@ -83,6 +89,7 @@ def _agree_utf8(key: sw.Key, text: str, checked: sw.Reply | None) -> None:
     read = getattr(sw.registry[key], "decode_utf8", None)
     if read is None or text.startswith("\ufeff"):
         return  # decode removes the byte-order mark before it calls decode_utf8
+    _agree_parsed(key, text.encode("utf-8"))
     try:
         reply = read(text.encode("utf-8"))
     except Rejected:
@@ -92,6 +99,28 @@ def _agree_utf8(key: sw.Key, text: str, checked: sw.Reply | None) -> None:
         return
     if reply is not None:
         assert reply == checked, f"{key}: decode_utf8 differs from the checked reader on {text!r}"
+
+
+def _utf8_outcome(read: Any, *args: object) -> object:
+    try:
+        return read(*args)
+    except Rejected:
+        return Rejected
+
+
+def _agree_parsed(key: sw.Key, raw: bytes) -> None:
+    """``decode_parsed`` (fmt 2 and 3: a body parsed once, for every key of its fmt, by sniff)
+    reads what ``decode_utf8`` reads; the readers leave the parse as they found it, so that the
+    other keys of the fmt read it alike, and so does this one, again."""
+    parse = getattr(sw.registry[key], "parse_utf8", None)
+    if parse is None:
+        return
+    parsed = parse(raw)
+    for other in [key, *(k for k in LIST_KEYS if k.fmt == key.fmt), key]:
+        codec: Any = sw.registry[other]
+        shared = _utf8_outcome(codec.decode_parsed, raw, parsed)
+        alone = _utf8_outcome(codec.decode_utf8, raw)
+        assert shared == alone, f"{other}: decode_parsed differs on {raw!r} (after {key})"
 
 
 # --- the vocabulary of each fmt -----------------------------------------------------------------
@@ -190,9 +219,6 @@ def test_the_fast_reader_on_mutated_bodies(key: sw.Key, data: st.DataObject) -> 
 @settings(max_examples=150)
 def test_the_fast_reader_on_assembled_bodies(key: sw.Key, data: st.DataObject) -> None:
     agree(key, data.draw(_assembled(key)))
-
-
-LIST_KEYS = [k for k in KEYS if sw.shape_of(k.operation) is SENDER_LIST]
 
 
 @pytest.mark.parametrize("key", LIST_KEYS, ids=str)

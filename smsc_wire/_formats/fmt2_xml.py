@@ -580,6 +580,26 @@ WRITERS: Final[Mapping[ReplyShape, Callable[[XmlCodec, Reply], str]]] = shape_wr
 """The writer of each reply shape (the error reply has its own, :func:`_write_error`)."""
 
 
+_NOT_SHARED: Final = object()
+"""What :func:`parse_utf8` returns for a body each codec reads in its own way."""
+_NO_ROOT: Final = object()
+"""What :func:`parse_utf8` returns for a body that is no well-formed XML of one root."""
+
+
+def parse_utf8(raw: bytes) -> Any:
+    """The root of a UTF-8 body for :meth:`XmlCodec.decode_parsed`: sniff parses a body once
+    for every key of the fmt (the readers never change the tree). A body with a DOCTYPE,
+    namespaces or over a chunk long is left to each codec, as its decode_utf8 reads it."""
+    if (raw[:1] != b"<" or raw[1:2] in _PROLOG_MARKS) and doctype_at(raw) is not None:
+        return _NO_ROOT
+    if b"xmlns" in raw or len(raw) > _CHUNK:
+        return _NOT_SHARED
+    try:
+        return _clean_root(raw)
+    except Rejected:
+        return _NO_ROOT
+
+
 class XmlCodec:
     """The fmt 2 codec of one key: the error reply, then the shape's tables."""
 
@@ -599,26 +619,39 @@ class XmlCodec:
         # SPEC D6: the live service has been seen to answer a bare OK to the OK operations.
         self._bare_ok = wire_format.bare_ok and shape is OK
 
-    def decode_utf8(self, raw: bytes) -> Reply | None:
+    def decode_utf8(self, raw: bytes, root: Any = None) -> Reply | None:
         """Decode a UTF-8 body without a str copy of it, or ``None`` for the text path.
 
         Only a body every part of which passes the fast readers is decoded here; any other
-        body is left to :meth:`decode`, which explains what is wrong with it.
+        body is left to :meth:`decode`, which explains what is wrong with it. ``root``: the
+        body as :func:`parse_utf8` parsed it, if it has been.
         """
         if self._bare_ok and raw in _BARE_OK_BYTES:
             return OK_REPLY
-        # SPEC D11: a DOCTYPE is never parsed. The test before the call is doctype_at's own
-        # first one, written out: most bodies start with their root's start tag.
-        if (raw[:1] != b"<" or raw[1:2] in _PROLOG_MARKS) and doctype_at(raw) is not None:
+        if root is None:
+            # SPEC D11: a DOCTYPE is never parsed. The test before the call is doctype_at's
+            # own first one, written out: most bodies start with their root's start tag.
+            if (raw[:1] != b"<" or raw[1:2] in _PROLOG_MARKS) and doctype_at(raw) is not None:
+                raise Rejected
+            if b"xmlns" in raw:
+                return None  # the text path looks for namespace declarations (SPEC D6)
+            if self._lists and len(raw) > _CHUNK:
+                return self._streamed(raw, _CHUNK)
+            root = _clean_root(raw)
+        elif root is _NOT_SHARED:
+            return self.decode_utf8(raw)
+        elif root is _NO_ROOT:
             raise Rejected
-        if b"xmlns" in raw:
-            return None  # the text path looks for namespace declarations (SPEC D6)
-        if self._lists and len(raw) > _CHUNK:
-            return self._streamed(raw, _CHUNK)
-        root = _clean_root(raw)
         if len(root) and root.tag == "result":  # _fast_root, written out
             return _fast_error(root)
         return self._reader.fast(self, root)
+
+    def decode_parsed(self, raw: bytes, root: Any) -> Reply | None:
+        """:meth:`decode_utf8` of ``raw``, which :func:`parse_utf8` has parsed to ``root``."""
+        return self.decode_utf8(raw, root)
+
+    parse_utf8 = staticmethod(parse_utf8)
+    """The parser of :meth:`decode_parsed`, the same for every codec of the fmt."""
 
     def fast(self, text: str) -> Reply | None:
         """The fast reader alone: the reply, or ``None`` where the checked reader must decide;

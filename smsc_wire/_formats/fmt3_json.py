@@ -724,6 +724,21 @@ _parse: Final = orjson.loads
 _JSONDecodeError: Final = orjson.JSONDecodeError
 
 
+_UNPARSED: Final = object()
+"""``_decode_utf8``'s value before parsing: not parsed yet."""
+_NO_VALUE: Final = object()
+"""What :func:`parse_utf8` returns for a body that is no JSON."""
+
+
+def parse_utf8(raw: bytes) -> Any:
+    """The JSON value of a UTF-8 body for :meth:`JsonCodec.decode_parsed`: sniff parses a body
+    once for every key of the fmt (the readers never change the value)."""
+    try:
+        return _parse(raw)
+    except _JSONDecodeError:
+        return _NO_VALUE
+
+
 class JsonCodec:
     """The fmt 3 codec of one key: the error reply, then the shape's tables."""
 
@@ -750,22 +765,27 @@ class JsonCodec:
         if shape is SENDER_LIST:
             self._columns = _operator_columns if key.operators else _record_columns
 
-    def _decode_utf8(self, raw: bytes, mode: Mode = "mixed") -> Reply | None:
+    def _decode_utf8(
+        self, raw: bytes, mode: Mode = "mixed", value: Any = _UNPARSED
+    ) -> Reply | None:
         """Decode a UTF-8 body without making a str of it, or ``None`` for the text path.
 
         orjson reads UTF-8 directly; any doubt (invalid JSON, a shape error, a colon that might
         hide a duplicate member, a minus sign) returns ``None`` and :meth:`decode` then decides,
         with positions; a body that is not JSON, or not of the key's shape, raises
-        :class:`Rejected`.
+        :class:`Rejected`. ``value``: the body as :func:`parse_utf8` parsed it, if it has been.
         """
         if self._bare_ok and raw in _BARE_OK:
             # SPEC D6: the live service's bare OK. Looked for before parsing: orjson's error
             # costs ten times this test (sniff asks every OK key about every bare OK).
             return OK_REPLY
-        try:
-            value = _parse(raw)
-        except _JSONDecodeError:
-            raise Rejected from None  # not JSON: decode's text path says where
+        if value is _UNPARSED:
+            try:
+                value = _parse(raw)
+            except _JSONDecodeError:
+                raise Rejected from None  # not JSON: decode's text path says where
+        elif value is _NO_VALUE:
+            raise Rejected
         kind = type(value)
         if kind is dict and len(value) <= 2:
             # The small replies whole, in as few steps as can be (they are decoded by the
@@ -871,6 +891,13 @@ class JsonCodec:
         return self._write(self, reply)
 
     decode_utf8 = _decode_utf8
+
+    def decode_parsed(self, raw: bytes, value: Any) -> Reply | None:
+        """:meth:`decode_utf8` of ``raw``, which :func:`parse_utf8` has parsed to ``value``."""
+        return self._decode_utf8(raw, "mixed", value)
+
+    parse_utf8 = staticmethod(parse_utf8)
+    """The parser of :meth:`decode_parsed`, the same for every codec of the fmt."""
 
 
 def _dumps(value: str | None, where: str, key: Key) -> str:

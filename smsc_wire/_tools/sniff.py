@@ -24,6 +24,7 @@ from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
 from smsc_wire._api import DEFAULT_MAX_SIZE, body_bytes, codec_name, decode, encode, text_of
+from smsc_wire._checks import fits_decoded
 from smsc_wire._errors import DecodeFailure, EncodeError, InputTooLargeError, WireFormatError
 from smsc_wire._fast import Rejected
 from smsc_wire._models import OK_REPLY, ErrorReply, Ok, SenderList, new_error
@@ -173,7 +174,8 @@ def _likely(text: str) -> tuple[tuple[str, ...] | None, ...]:
 
 
 # Shapes by name: a str caches its hash, a shape (a dataclass) computes it on every lookup.
-_LIST_ONLY: Final = (SENDER_LIST.name,)
+_LIST_NAME: Final = SENDER_LIST.name
+_LIST_ONLY: Final = (_LIST_NAME,)
 _ADDED_ONLY: Final = (SENDER_ADDED.name,)
 _OK_ONLY: Final = (OK.name,)
 _NO_SHAPE: Final[tuple[str, ...]] = ()
@@ -193,6 +195,10 @@ class _Entry(NamedTuple):
     utf8: Callable[[bytes], Reply | None] | None
     fast: Callable[[str], Reply | None] | None
     checked: Callable[[str], Reply] | None
+    parse: Callable[[bytes], object] | None
+    """The fmt's parser of UTF-8 bodies, where the codec reads what it parsed (``parsed``):
+    the keys of a fmt then share one parse of a list (issue 12)."""
+    parsed: Callable[[bytes, object], Reply | None] | None
     sort_key: tuple[int | str | bool, ...]
     order: int
     """The key's place by ``sort_key`` among the registry's keys (the last rule of a rank)."""
@@ -260,6 +266,8 @@ def _plan() -> _Plan:
             getattr(codec, "decode_utf8", None),
             getattr(codec, "fast", None),
             getattr(codec, "checked", None),
+            getattr(codec, "parse_utf8", None),
+            getattr(codec, "decode_parsed", None),
             key.sort_key,
             0,  # set below, once every key is known
         )
@@ -418,13 +426,32 @@ def _collect(
         if likely == _NO_SHAPE:
             continue  # the body's first words rule the fmt out
         error = None
+        parser: object = None
+        parsed: object = None
         for shape in shapes if likely is None else likely:
             # One read per group: the built-in keys of one shape and flags read alike (the OK
             # operations all read OK), and the error reply, read first, is every key's.
             for group in shapes.get(shape, ()):
                 first = group[0]
-                direct = first.utf8
-                if utf8 is not None and direct is not None:
+                direct, parse = first.utf8, first.parse
+                if (
+                    utf8 is not None
+                    and parse is not None
+                    and first.parsed is not None
+                    and shape == _LIST_NAME
+                ):
+                    # The four list groups of a fmt read one parse of the body.
+                    if parser is not parse:
+                        parser, parsed = parse, parse(utf8)
+                    try:
+                        read = first.parsed(utf8, parsed)
+                    except Rejected:
+                        continue
+                    except Exception:
+                        read = None
+                    if read is None:
+                        read = _checked(first, raw, text, charset, max_size)
+                elif utf8 is not None and direct is not None:
                     # _read, its first step written out: most bodies end here.
                     try:
                         read = direct(utf8)
@@ -442,6 +469,8 @@ def _collect(
                     canonical = original == plan.ok_texts[first.group]  # type: ignore[index]
                     shared.append((plan.ok_ranks[first.group][canonical], read, canonical))  # type: ignore[index]
                     continue
+                if type(read) is SenderList:
+                    fits_decoded(read, first.key)  # a built-in reader's: encode need not check
                 canonical = _canonical_text(original, read, first.key)[0]
                 if isinstance(read, ErrorReply):
                     error = (read, canonical)

@@ -16,7 +16,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
 from smsc_wire._api import DEFAULT_MAX_SIZE, codec_name, decode
+from smsc_wire._checks import fits_decoded
 from smsc_wire._errors import EncodeError, WireFormatError, locate
+from smsc_wire._models import SenderList
+from smsc_wire._registry import registry
 from smsc_wire._tools.sniff import is_canonical, matches, nearest, text_of_body, what_it_is
 
 if TYPE_CHECKING:
@@ -153,6 +156,8 @@ def judge(
             reply = decode(raw, key, charset=charset, max_size=max_size)
         except WireFormatError as exc:
             return Verdict(Kind.INVALID, key, key_source, problem=Problem.of(exc), notes=notes)
+        if type(reply) is SenderList and registry.is_builtin(key):
+            fits_decoded(reply, key)  # encode, below, need not check what decode has
         sniffed = None
     canonical, text = is_canonical(raw, reply, key, charset)
     if canonical:
