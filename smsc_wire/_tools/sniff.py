@@ -433,36 +433,25 @@ def _collect(
             # operations all read OK), and the error reply, read first, is every key's.
             for group in shapes.get(shape, ()):
                 first = group[0]
-                direct, parse = first.utf8, first.parse
-                if (
-                    utf8 is not None
-                    and parse is not None
-                    and first.parsed is not None
-                    and shape == _LIST_NAME
-                ):
-                    # The four list groups of a fmt read one parse of the body.
-                    if parser is not parse:
-                        parser, parsed = parse, parse(utf8)
-                    try:
-                        read = first.parsed(utf8, parsed)
-                    except Rejected:
-                        continue
-                    except Exception:
-                        read = None
-                    if read is None:
-                        read = _checked(first, raw, text, charset, max_size)
-                elif utf8 is not None and direct is not None:
-                    # _read, its first step written out: most bodies end here.
-                    try:
-                        read = direct(utf8)
-                    except Rejected:
-                        continue
-                    except Exception:
-                        read = None
-                    if read is None:
-                        read = _checked(first, raw, text, charset, max_size)
-                else:
+                direct = first.utf8
+                if utf8 is None or direct is None:
                     read = _read(first, raw, text, utf8, charset=charset, max_size=max_size)
+                else:  # _read, its first step written out: most bodies end here
+                    try:
+                        parse = first.parse if shape == _LIST_NAME else None
+                        if parse is not None and first.parsed is not None:
+                            # The four list groups of a fmt read one parse of the body.
+                            if parser is not parse:
+                                parser, parsed = parse, parse(utf8)
+                            read = first.parsed(utf8, parsed)
+                        else:
+                            read = direct(utf8)
+                    except Rejected:
+                        continue
+                    except Exception:
+                        read = None
+                    if read is None:
+                        read = _checked(first, raw, text, charset, max_size)
                 if read is None:
                     continue
                 if read is OK_REPLY:
