@@ -65,6 +65,20 @@ class Operators(Mapping[str, OperatorValue]):
         ops._clean = True
         return ops
 
+    @classmethod
+    def _lazy_each(cls, wires: Iterable[dict[str, str]]) -> list[Operators]:
+        """``_lazy`` of each of ``wires``, in one loop: a list's records by the hundred."""
+        made: list[Operators] = []
+        append = made.append
+        new = _new
+        for wire in wires:
+            ops = new(cls)
+            ops._fields = None
+            ops._wire = wire
+            ops._clean = True
+            append(ops)
+        return made
+
     def _values(self) -> dict[str, OperatorValue]:
         fields = self._fields
         if fields is None:
