@@ -107,7 +107,12 @@ def _operator_fields(fields: list[Token]) -> Operators:
 
 
 def _fast_operators(lines: list[str], all_: bool) -> SenderList | None:
-    if sum(map(str.count, lines, repeat(" = "))) == (2 + all_) * len(lines):
+    fields = 2 + all_
+    if (
+        lines
+        and lines[-1].count(" = ") == fields  # a list with operator fields fails here, at once
+        and sum(map(str.count, lines, repeat(" = "))) == fields * len(lines)
+    ):
         # Each line the records reader accepts holds " = " in its prefix and separators, apart
         # from its name: so no line holds an operator field, and no name a field start (SPEC
         # D8): the lines read as under operators=0, each with no operator fields. Anything that
