@@ -153,12 +153,23 @@ def test_sniff_finds_what_every_key_finds(data: st.DataObject) -> None:
     for raw in (body, body.encode("utf-8")):
         expected = sorted(_brute_force(raw), key=lambda item: item[0].sort_key)
         assert sorted(_sniffed(raw), key=lambda item: item[0].sort_key) == expected
+        _sniff_is_matches(raw)
+
+
+def _sniff_is_matches(raw: bytes | str) -> None:
+    # sniff ranks the shared parts of error replies and OK without building matches (issue 12):
+    # its keys are matches' keys, in matches' order, whatever it has sniffed before.
+    keys = [key for key, _, _ in _sniffed(raw)]
+    assert sw.sniff(raw) == keys
+    assert sw.sniff(raw) == keys
 
 
 @given(body=st.lists(st.sampled_from(_FRAGMENTS), max_size=4).map("".join))
 def test_sniff_finds_what_every_key_finds_on_assembled_bodies(body: str) -> None:
     expected = sorted(_brute_force(body), key=lambda item: item[0].sort_key)
     assert sorted(_sniffed(body), key=lambda item: item[0].sort_key) == expected
+    _sniff_is_matches(body)
+    _sniff_is_matches(body.encode("utf-8"))
 
 
 @pytest.mark.parametrize(
