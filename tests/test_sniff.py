@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -170,6 +172,23 @@ def test_sniff_finds_what_every_key_finds_on_assembled_bodies(body: str) -> None
     assert sorted(_sniffed(body), key=lambda item: item[0].sort_key) == expected
     _sniff_is_matches(body)
     _sniff_is_matches(body.encode("utf-8"))
+
+
+_FUZZ = Path(__file__).resolve().parent.parent / "fuzz" / "corpus"
+
+
+def test_sniff_finds_what_every_key_finds_on_the_fuzz_corpus() -> None:
+    # The decode corpus: bodies fuzzing found interesting, in every fmt and state of repair
+    # (each file is a 4-byte header, fuzz/_common.py, then the body).
+    paths = sorted((_FUZZ / "decode").iterdir()) + sorted((_FUZZ / "regressions/decode").iterdir())
+    assert len(paths) > 1000
+    for path in paths:
+        data = path.read_bytes()[4:]
+        for raw in (data, data.decode("utf-8", "replace")):
+            expected = sorted(_brute_force(raw), key=lambda item: item[0].sort_key)
+            found = _sniffed(raw)
+            assert sorted(found, key=lambda item: item[0].sort_key) == expected, path.name
+            assert sw.sniff(raw) == [key for key, _, _ in found], path.name
 
 
 @pytest.mark.parametrize(
