@@ -4,10 +4,13 @@ Strategy: a body alone does not say which request produced it, so :func:`sniff` 
 that accepts it and ranks them. It does not decode under all 34 keys. The body is decoded to text
 once; its first significant character then rules out whole fmts (a fmt 2 body starts with ``<``,
 a fmt 3 one with ``[`` or ``{``, a fmt 0 one with a word of its own; fmt 1 names may start with
-anything, but its lines end in digits). Under each remaining key the fast reader decides the common
-case; only where it declines does the checked reader run, and no failure is explained (no
-position, no message) unless it is the one reported: :func:`nearest` computes those, for the
-keys of the fmt the body looks like, only when no key accepts the body.
+anything, but its lines end in digits). Keys that read a body alike form a group, read once; the
+four list groups of fmt 2 and 3 read one parse of the body. Under each group the fast reader
+decides the common case; only where it declines does the checked reader run, and no failure is
+explained (no position, no message) unless it is the one reported: :func:`nearest` computes
+those, for the keys of the fmt the body looks like, only when no key accepts the body. What a
+group accepts is encoded to tell whether the body is canonical; a list a built-in reader
+returned is not checked again for that (SPEC D4: decode refuses what encode refuses).
 
 The rank prefers what the body *shows* over what it merely tolerates: canonical before valid, a
 success shape before the error reply that every key of a fmt shares (SPEC §2), keys whose optional
