@@ -614,16 +614,14 @@ def _write_list(codec: JsonCodec, reply: Reply) -> str:
         if records is None and any(map(len, map(_OPERATORS_OF, senders))):
             return _write_operators(senders, key)
         quote = '"'  # or no operator fields: the records of operators=0, but for the quotes
-    if records is not None:
-        pass
-    elif key.all:
+    if records is None and key.all:
         digits = CODE_DIGITS.get
         records = [
             f'{{\n"sender": {name},\n"status": {quote}{digits(s.status) or INT_TEXT(s.status)}'
             f'{quote},\n"id": {quote}{s.id}{quote}\n}}'
             for name, s in zip(names, senders, strict=True)
         ]
-    else:
+    elif records is None:
         records = [
             f'{{\n"sender": {name},\n"id": {quote}{s.id}{quote}\n}}'
             for name, s in zip(names, senders, strict=True)
