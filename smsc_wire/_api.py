@@ -39,6 +39,13 @@ DEFAULT_MAX_SIZE: Final = 16 * 1024 * 1024
 
 _UTF8_NAMES: Final = frozenset({"utf-8", "utf-8-sig"})
 _BOM: Final = b"\xef\xbb\xbf"
+_BOM_LEAD: Final = _BOM[:1]
+
+
+def _without_bom(raw: bytes) -> bytes:
+    return raw[3:] if raw.startswith(_BOM) else raw
+
+
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
@@ -117,7 +124,8 @@ def decode(
         direct = memo[2]
         if direct is not None:
             try:
-                reply = direct(raw[3:] if raw.startswith(_BOM) else raw)
+                # One byte tells most bodies from a byte-order mark, for less than startswith.
+                reply = direct(raw if raw[:1] != _BOM_LEAD else _without_bom(raw))
             except Exception:  # the path below decides, and explains
                 reply = None
             if reply is not None:

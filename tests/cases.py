@@ -118,6 +118,8 @@ CANONICAL: list[Case] = [
     Case("f1-all", k(1, all=True), "Shop, Inc,1,101\nМагазин,0,102",
          SenderList([SHOP_ALL, CYR_ALL])),
     Case("f1-empty", k(1), "", SenderList()),
+    # Its first byte is a byte-order mark's (0xEF), the rest is not: decode keeps it.
+    Case("f1-name-led-by-0xef", k(1), "\uff21B,7", SenderList([Sender("\uff21B", 7)])),
     Case("f1-numeric-name", k(1, all=True), "12,34,1,5\n0,-5,2,6",
          SenderList([Sender("12,34", 5, SenderStatus.APPROVED),
                      Sender("0,-5", 6, SenderStatus.DISABLED)])),
@@ -208,6 +210,7 @@ NON_CANONICAL: list[Case] = [
     Case("f0-trailing-lf", k(0), "name = Shop, Inc, id = 101\n", SenderList([SHOP]), False),
     Case("f0-trailing-crlf", k(0, "add"), "ID = 4021\r\n", SenderAdded(4021), False),
     Case("f0-bom", k(0, "del"), "\ufeffOK", Ok(), False),
+    Case("f3-bom-ok", k(3, "del"), '\ufeff{\n"result": "OK"\n}', Ok(), False),
     Case("f0-leading-zeros", k(0, all=True), "name = Shop, Inc, status = 01, id = 00101",
          SenderList([SHOP_ALL]), False),
     Case("f0-operator-order", k(0, ops=True), "name = X, new_op = 1, mega_step = 2, id = 5",

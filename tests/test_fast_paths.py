@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 import smsc_wire as sw
 from smsc_wire._checks import _plain_list
 from smsc_wire._fast import Rejected
-from smsc_wire._models import NO_OPERATORS
+from smsc_wire._formats import fmt3_json
+from smsc_wire._models import NO_OPERATORS, OK_REPLY
 from smsc_wire._shapes import SENDER_LIST
 from smsc_wire.strategies import wire
 
@@ -254,6 +255,46 @@ def test_records_without_operator_fields_take_the_shortcut(key: sw.Key, text: st
     reply = agree(key, text)
     assert isinstance(reply, sw.SenderList)
     assert all(s.operators is NO_OPERATORS for s in reply), "read as under operators=0"
+
+
+@pytest.mark.parametrize("operation", ["chg", "send_code", "check_code", "del"])
+def test_the_services_ok_needs_no_json_parse(
+    operation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fmt 3: the OK the service writes is known by its bytes; anything else is parsed."""
+    key = sw.Key(3, operation)
+    codec: Any = sw.registry[key]
+
+    def no_parse(raw: bytes) -> object:
+        raise AssertionError(f"parsed {raw!r}")
+
+    monkeypatch.setattr(fmt3_json, "_parse", no_parse)
+    assert codec.decode_utf8(b'{\n"result": "OK"\n}') is OK_REPLY
+    assert sw.decode(b'{\n"result": "OK"\n}', key) is OK_REPLY
+    with pytest.raises(AssertionError, match="parsed"):
+        codec.decode_utf8(b'{"result": "OK"}')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n"result": "OK"\n}',
+        '{\n"result": "OK"\n}\n',
+        '{\n"result": "OK"\n}\r\n',
+        '{"result": "OK"}',
+        '{\n"result": "Ok"\n}',
+        '{\n"result": "OK", "result": "OK"\n}',
+        '\ufeff{\n"result": "OK"\n}',
+        '{\n"result": "OK"\n}x',
+        '{\n"error": "x",\n"error_code": 3\n}',
+        "OK",
+    ],
+)
+def test_the_fmt3_ok_reader_on_edges(text: str) -> None:
+    for operation in ("chg", "send_code", "check_code", "del"):
+        agree(sw.Key(3, operation), text)
+    agree(sw.Key(3, "add"), text)
+    agree(sw.Key(3, "get"), text)
 
 
 @pytest.mark.parametrize(

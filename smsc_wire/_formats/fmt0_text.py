@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
 from smsc_wire._checks import documented_codes, ordered_operators
-from smsc_wire._codes import STATUS_TEXT, code_digits, error_code, sender_status
+from smsc_wire._codes import ERROR_CODE_TEXT, STATUS_TEXT, code_digits, error_code, sender_status
 from smsc_wire._errors import DecodeFailure, EncodeError, shown
 from smsc_wire._fast import OPERATOR_VALUES, Declined, Rejected
 from smsc_wire._models import (
@@ -65,7 +65,7 @@ def _read_error(line: str) -> ErrorReply | None:
 
 def _read_error_utf8(raw: bytes) -> ErrorReply | None:
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode()
     except UnicodeDecodeError:
         return None
     # _read_error with one_line's checks (the reply alone on its line), in one function: the
@@ -73,8 +73,12 @@ def _read_error_utf8(raw: bytes) -> ErrorReply | None:
     if line[-1] != ")" or "\n" in line or "\r" in line or "\x00" in line:
         return None
     digits, found, description = line[8:-1].partition(" (")
-    code = error_code_text(digits)
-    if code is None or not found:
+    code = ERROR_CODE_TEXT.get(digits)  # error_code_text's common case, without its call
+    if code is None:
+        code = error_code_text(digits)
+        if code is None:
+            return None
+    if not found:
         return None
     reply = ErrorDraft()  # see SenderDraft
     reply.code = code
