@@ -73,8 +73,9 @@ def _read_error_utf8(raw: bytes) -> ErrorReply | None:
     if line[-1] != ")" or "\n" in line or "\r" in line or "\x00" in line:
         return None
     digits, found, description = line[8:-1].partition(" (")
-    code = ERROR_CODE_TEXT.get(digits)  # error_code_text's common case, without its call
-    if code is None:
+    try:
+        code = ERROR_CODE_TEXT[digits]  # error_code_text's common case, without a call
+    except KeyError:
         code = error_code_text(digits)
         if code is None:
             return None

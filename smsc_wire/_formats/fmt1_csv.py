@@ -32,8 +32,9 @@ def _read_error(line: str) -> ErrorReply | None:
 
 def _read_error_utf8(raw: bytes) -> ErrorReply | None:
     digits = raw[3:]
-    code = ERROR_CODES_UTF8.get(digits)
-    if code is None:
+    try:
+        code = ERROR_CODES_UTF8[digits]  # a subscript costs less than get's call
+    except KeyError:
         if not (digits.isdigit() and len(digits) < 19):
             return None  # a line ending, a long code or no code: the text path decides
         code = error_code(int(digits))
