@@ -45,6 +45,7 @@ from .lines import READERS, WRITERS, Dialect, LineCodec, read_records, write_rec
 if TYPE_CHECKING:
     from lark import Token
 
+    from smsc_wire._codes import ErrorCode
     from smsc_wire._key import Key
 
     from . import WireFormat
@@ -73,6 +74,7 @@ def _read_error_utf8(raw: bytes) -> ErrorReply | None:
     if line[-1] != ")" or "\n" in line or "\r" in line or "\x00" in line:
         return None
     digits, found, description = line[8:-1].partition(" (")
+    code: ErrorCode | int | None
     try:
         code = ERROR_CODE_TEXT[digits]  # error_code_text's common case, without a call
     except KeyError:
