@@ -43,6 +43,7 @@ _BOM_LEAD: Final = _BOM[:1]
 
 
 def _without_bom(raw: bytes) -> bytes:
+    """``raw`` without its byte-order mark, if it has one (SPEC D6)."""
     return raw[3:] if raw.startswith(_BOM) else raw
 
 
@@ -168,7 +169,7 @@ def decode(
         direct = getattr(codec, "decode_utf8", None)  # see Utf8Codec
         if direct is not None and encoding == "utf-8" and not tried:
             try:
-                reply = direct(data[3:] if data.startswith(_BOM) else data)
+                reply = direct(_without_bom(data))
             except Exception:  # the text path below decides, and explains
                 reply = None
             if reply is not None:
