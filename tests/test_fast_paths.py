@@ -257,6 +257,32 @@ def test_records_without_operator_fields_take_the_shortcut(key: sw.Key, text: st
     assert all(s.operators is NO_OPERATORS for s in reply), "read as under operators=0"
 
 
+_OPERATOR_RECORD = '{"sender": "A", %s"mts": "1", "beeline": "255", "id": "%s"}'
+
+
+@pytest.mark.parametrize(
+    ("all_", "status", "id_"),
+    [
+        (False, "", "1234567890123456789"),  # 19 digits: the range check is the records'
+        (True, '"status": "1", ', "1234567890123456789"),
+        (True, '"status": "01", ', "7"),  # a status spelt with a leading zero
+    ],
+)
+def test_a_list_the_columns_took_apart_is_read_again(all_: bool, status: str, id_: str) -> None:
+    """decode_utf8 lets the operators=1 column reader take apart the records it parsed itself;
+    when that reader then declines, the record reader must get them whole (a fresh parse), not
+    what is left of them."""
+    key = sw.Key(3, "get", all=all_, operators=True)
+    text = f"[{_OPERATOR_RECORD % (status, id_)},\n{_OPERATOR_RECORD % (status, '2')}]"
+    codec: Any = sw.registry[key]
+    reply = codec.decode_utf8(text.encode("utf-8"))
+    assert reply == codec.checked(text)
+    assert isinstance(reply, sw.SenderList)
+    assert [s.id for s in reply] == [int(id_), 2]
+    assert [dict(s.operators or {}) for s in reply] == [{"mts": 1, "beeline": 255}] * 2
+    agree(key, text)
+
+
 @pytest.mark.parametrize("operation", ["chg", "send_code", "check_code", "del"])
 def test_the_services_ok_needs_no_json_parse(
     operation: str, monkeypatch: pytest.MonkeyPatch

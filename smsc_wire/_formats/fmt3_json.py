@@ -397,10 +397,15 @@ _values_of: Final = dict.values
 
 
 def _record_columns(
-    codec: JsonCodec, value: list[Any], exact: bool, operators: Operators | None = None
+    codec: JsonCodec,
+    value: list[Any],
+    exact: bool,
+    owned: bool = False,
+    operators: Operators | None = None,
 ) -> tuple[SenderList, int] | None:
     """The ``all=0`` and ``all=1`` records (numbers as JSON numbers), or ``None``; never changes
-    ``value``. Each sender gets ``operators``."""
+    ``value``, even when ``owned`` (the column readers' common signature) allows it. Each sender
+    gets ``operators``."""
     all_ = codec.key.all
     width = 2 + all_
     count = len(value)
@@ -432,13 +437,15 @@ def _record_columns(
 
 
 def _operator_columns(
-    codec: JsonCodec, value: list[Any], exact: bool
+    codec: JsonCodec, value: list[Any], exact: bool, owned: bool = False
 ) -> tuple[SenderList, int] | None:
     """The ``operators=1`` records (every value a JSON string, SPEC §3), or ``None``.
 
     Each record is copied (in C) and its name, id and status popped out of the copy, which
     leaves the copy holding the operator fields alone; ``value`` is never changed, so the record
-    readers can read it when this declines.
+    readers can read it when this declines. With ``owned`` (a value parsed for this call alone,
+    which nothing else reads) the records themselves are taken apart instead of copies, and a
+    caller whose read this declines must parse the body again.
     """
     all_ = codec.key.all
     if not value:
@@ -455,10 +462,10 @@ def _operator_columns(
             # below): the records of operators=0, each with no operator fields. The service
             # writes numbers as strings under operators=1 (SPEC §3), so this is mostly a body
             # of the other key, read here by sniff.
-            plain = _record_columns(codec, value, exact, NO_OPERATORS)
+            plain = _record_columns(codec, value, exact, owned, NO_OPERATORS)
             if plain is not None:
                 return plain
-        records = list(map(dict.copy, value))  # TypeError: a record that is no object
+        records = value if owned else list(map(dict.copy, value))  # TypeError: no object
         # The id is the last member of a record (the documented order), as the record reader
         # wants it; popitem takes the last member, and KeyError or TypeError mean no object.
         id_names, id_texts = zip(*map(_popitem, records), strict=True)
@@ -501,6 +508,10 @@ def _operator_columns(
     except _JSONDecodeError:
         ids = list(map(int, id_texts))
     return SenderList(draft_senders(names, ids, statuses_, operators)), members
+
+
+_ColumnReader = Callable[["JsonCodec", list[Any], bool, bool], tuple[SenderList, int] | None]
+"""A column reader: ``(codec, value, exact, owned)`` to the list and its members, or ``None``."""
 
 
 # --- readers ------------------------------------------------------------------------------------
@@ -764,7 +775,7 @@ class JsonCodec:
         # SPEC D6: the live service has been seen to answer a bare OK to the OK operations.
         self._bare_ok = wire_format.bare_ok and shape is OK
         self._record: Callable[[JsonCodec, dict[str, Any]], Sender]
-        self._columns: Callable[[JsonCodec, list[Any], bool], tuple[SenderList, int] | None] | None
+        self._columns: _ColumnReader | None
         self._columns = None
         if key.operators:
             self._record = _operators_record
@@ -791,7 +802,8 @@ class JsonCodec:
             # SPEC D6: the live service's bare OK. Looked for before parsing: orjson's error
             # costs ten times this test (sniff asks every OK key about every bare OK).
             return OK_REPLY
-        if value is _UNPARSED:
+        owned = value is _UNPARSED
+        if owned:
             try:
                 value = _parse(raw)
             except _JSONDecodeError:
@@ -839,9 +851,13 @@ class JsonCodec:
             if _signed(raw):
                 return None  # the text path finds the sign, or what else is wrong
             colons = raw.count(b":")
-            read = self._columns(self, value, True)
+            # A value parsed here is this call's alone: the column reader may take it apart,
+            # and it is parsed again for the record readers if that reader declines.
+            read = self._columns(self, value, True, owned)
             if read is not None:
                 return read[0] if colons == read[1] else None
+            if owned:
+                value = _parse(raw)
         try:
             reply, members = self._reply(value, mode)
         except Declined:
@@ -873,7 +889,7 @@ class JsonCodec:
         try:
             read = None
             if mode == "mixed" and type(value) is list and self._columns is not None:
-                read = self._columns(self, value, False)
+                read = self._columns(self, value, False, False)
             reply, members = self._reply(value, mode) if read is None else read
         except _Shape as shape:
             raise DecodeFailure(shape.reason, _locate(text, shape.record, shape.member)) from None
