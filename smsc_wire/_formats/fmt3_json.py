@@ -618,23 +618,22 @@ def _write_list(codec: JsonCodec, reply: Reply) -> str:
     if not senders:
         return "[]"
     names = _json_strings(list(map(_NAME_OF, senders)), key)
-    records: list[str] | None = None
-    quote = ""  # under operators=1 every number is a string (SPEC §3)
     if key.operators:
+        # Under operators=1 every number is a string (SPEC §3): the common records in one
+        # format operation each, any other list (no operator fields, say) through orjson.
         records = _operator_records(names, senders, key.all)
-        if records is None and any(map(len, map(_OPERATORS_OF, senders))):
+        if records is None:
             return _write_operators(senders, key)
-        quote = '"'  # or no operator fields: the records of operators=0, but for the quotes
-    if records is None and key.all:
+    elif key.all:
         digits = CODE_DIGITS.get
         records = [
-            f'{{\n"sender": {name},\n"status": {quote}{digits(s.status) or INT_TEXT(s.status)}'
-            f'{quote},\n"id": {quote}{s.id}{quote}\n}}'
+            f'{{\n"sender": {name},\n"status": {digits(s.status) or INT_TEXT(s.status)},'
+            f'\n"id": {s.id}\n}}'
             for name, s in zip(names, senders, strict=True)
         ]
-    elif records is None:
+    else:
         records = [
-            f'{{\n"sender": {name},\n"id": {quote}{s.id}{quote}\n}}'
+            f'{{\n"sender": {name},\n"id": {s.id}\n}}'
             for name, s in zip(names, senders, strict=True)
         ]
     return "[" + ",\n".join(records) + "]"
@@ -656,7 +655,6 @@ def _unindented(records: list[dict[str, object]], key: Key) -> str:
 # An operators=1 record holding the documented fields and no others, each a code: the common case,
 # written by one format operation (every value a JSON string, the id included, SPEC §3).
 _FIELD_VALUES: Final = itemgetter(*OPERATOR_FIELDS_JSON)
-_OPERATORS_OF: Final = attrgetter("operators")
 _FIELD_LINES: Final = "".join(f'"{name}": "%d",\n' for name in OPERATOR_FIELDS_JSON)
 _OPERATORS_RECORD: Final = '{\n"sender": %s,\n' + _FIELD_LINES + '"id": "%d"\n}'
 _STATUS_OPERATORS_RECORD: Final = (
