@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from cases import ALL_VALID, CANONICAL, INVALID, NON_CANONICAL, UNKNOWN_CODES, Case, Invalid
+from hypothesis import given
+from hypothesis import strategies as st
 
 import smsc_wire as sw
+from smsc_wire._formats.fmt3_json import _json_string
 
 
 def _ids(cases: list[Case] | list[Invalid]) -> list[str]:
@@ -135,3 +139,17 @@ def test_fmt3_records_in_any_member_order() -> None:
     body = '[{"id": "5", "x": "1", "status": "1", "sender": "A"}]'
     expected = sw.SenderList([sw.Sender("A", 5, sw.SenderStatus.APPROVED, {"x": 1})])
     assert sw.decode(body, key) == sw.decode(body.encode(), key) == expected
+
+
+def test_fmt3_names_are_escaped_as_orjson_escapes_them() -> None:
+    """fmt 3 writes a name with the standard library's JSON escaper, which must write every
+    string a name may be (anything but a lone surrogate, SPEC D8) exactly as orjson does."""
+    ascii_ = [chr(c) for c in range(128)]  # every escape is in here: compared one by one
+    assert [_json_string(c) for c in ascii_] == [orjson.dumps(c).decode() for c in ascii_]
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert _json_string(every) == orjson.dumps(every).decode("utf-8")
+
+
+@given(st.text(st.characters(exclude_categories=["Cs"])))
+def test_fmt3_any_name_is_escaped_as_orjson_escapes_it(name: str) -> None:
+    assert _json_string(name) == orjson.dumps(name).decode("utf-8")
