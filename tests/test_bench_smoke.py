@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import smsc_wire as sw
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "bench" / "run.py"
 
@@ -124,3 +126,97 @@ def test_list_and_an_unknown_figure() -> None:
     unknown = _run("--only", "no-such-figure")
     assert unknown.returncode != 0
     assert "--only" in unknown.stderr
+
+
+# --- bench/bounds.py: how low the missed figures could go ---------------------------------------
+
+BOUNDS = ROOT / "bench" / "bounds.py"
+BOUND_FIGURES = {
+    "encode.fmt3.all", "decode.fmt3.ops", "decode.fmt3.ops-read", "decode.fmt3.all",
+    "small.fmt3.add", "small.fmt3.error",
+}  # fmt: skip
+
+
+def _bounds_module() -> Any:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import bounds
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return bounds
+
+
+# The lean readers stand for the least a reader must do: they must read what decode reads, and
+# decline (None) every body whose reading takes more than their steps, or the bound would be low
+# for doing less than the job.
+LEAN_READS = [
+    ("add", b'{\n"sender": 1234567\n}', sw.Key(fmt=3, operation="add")),
+    ("add", b'{"sender":0}', sw.Key(fmt=3, operation="add")),
+    ("add", b'{"sender": 9223372036854775807}', sw.Key(fmt=3, operation="add")),
+    (
+        "error",
+        b'{\n"error": "record not found",\n"error_code": 3\n}',
+        sw.Key(fmt=3, operation="get"),
+    ),
+    ("error", b'{"error": "\\u00e9t\\u00e9", "error_code": 0}', sw.Key(fmt=3, operation="del")),
+    ("error", b'{"error": "", "error_code": 999}', sw.Key(fmt=3, operation="add")),
+]
+LEAN_DECLINES = [
+    ("add", b'{"sender": 1, "sender": 2}'),  # SPEC D6: a duplicate orjson drops
+    ("add", b'{"sender": -0}'),  # SPEC D9: orjson reads it as 0
+    ("add", b'{"sender": 1.0}'),
+    ("add", b'{"sender": true}'),
+    ("add", b'{"sender": 9223372036854775808}'),
+    ("add", b'{"sender": 1, "id": 2}'),
+    ("add", b'{"id": 2}'),
+    ("add", b"[1]"),
+    ("add", b'"sender"'),
+    ("add", b"7"),
+    ("error", b'{"error": "x", "error": "y", "error_code": 3}'),
+    ("error", b'{"error": "x", "error_code": -0}'),
+    ("error", b'{"error": "x", "error_code": "3"}'),
+    ("error", b'{"error": 3, "error_code": 3}'),
+    ("error", b'{"error": "x", "code": 3}'),
+    ("error", b'["error", "error_code"]'),
+]
+
+
+@pytest.mark.parametrize(("reply", "body", "key"), LEAN_READS)
+def test_the_lean_readers_read_what_decode_reads(reply: str, body: bytes, key: sw.Key) -> None:
+    bounds = _bounds_module()
+    reader = bounds.lean_added if reply == "add" else bounds.lean_error
+    read = reader(body)
+    assert read is not None
+    assert read == sw.decode(body, key)
+    assert type(read) is type(sw.decode(body, key))
+
+
+@pytest.mark.parametrize(("reply", "body"), LEAN_DECLINES)
+def test_the_lean_readers_decline_what_needs_more(reply: str, body: bytes) -> None:
+    bounds = _bounds_module()
+    reader = bounds.lean_added if reply == "add" else bounds.lean_error
+    assert reader(body) is None
+
+
+def test_bounds_run_and_judge_each_figure(tmp_path: Path) -> None:
+    path = tmp_path / "bounds.json"
+    done = subprocess.run(
+        [sys.executable, str(BOUNDS), "--repeats", "1", "--min-time", "0.0005", "--json", str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["schema"] == "smsc_wire-bounds/1"
+    results = {r["figure"]: r for r in document["bounds"]}
+    assert set(results) == BOUND_FIGURES
+    assert BOUND_FIGURES <= FIGURES
+    for figure, r in results.items():
+        assert r["steps_us"], figure
+        assert all(us > 0 for us in r["steps_us"].values()), figure
+        assert set(r["why"]) == set(r["steps_us"]), figure
+        total = sum(r["steps_us"].values())
+        expected = total / r["floor_us"] if r["unit"] == "×" else total - r["floor_us"]
+        assert r["bound"] == pytest.approx(expected), figure
+        assert r["out_of_reach"] == (r["bound"] > r["limit"]), figure
+        row = next(line for line in done.stdout.splitlines() if f"`{figure}` |" in line)
+        assert ("out of reach" if r["out_of_reach"] else "not ruled out") in row, row
