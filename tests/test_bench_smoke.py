@@ -198,6 +198,62 @@ def test_the_lean_readers_decline_what_needs_more(reply: str, body: bytes) -> No
     assert reader(body) is None
 
 
+# The template readers read the service's layout alone (SPEC D5): its bodies as decode reads them;
+# any other layout, and anything a parser would have to refuse or unescape, declined.
+TEMPLATE_READS = [
+    ("add", b'{\n"sender": 1234567\n}', sw.Key(fmt=3, operation="add")),
+    ("add", b'{\n"sender": 0\n}', sw.Key(fmt=3, operation="add")),
+    ("add", b'{\n"sender": 9223372036854775807\n}', sw.Key(fmt=3, operation="add")),
+    (
+        "error",
+        b'{\n"error": "record not found",\n"error_code": 3\n}',
+        sw.Key(fmt=3, operation="get"),
+    ),
+    (
+        "error",
+        '{\n"error": "Ошибка",\n"error_code": 999\n}'.encode(),
+        sw.Key(fmt=3, operation="del"),
+    ),
+    ("error", b'{\n"error": "",\n"error_code": 0\n}', sw.Key(fmt=3, operation="add")),
+]
+TEMPLATE_DECLINES = [
+    ("add", b'{"sender": 1}'),  # another layout: a parser's job
+    ("add", b'{\n"sender": 007\n}'),  # no JSON number
+    ("add", b'{\n"sender": -1\n}'),
+    ("add", b'{\n"sender": 9223372036854775808\n}'),
+    ("add", b'{\n"sender": 1.0\n}'),
+    ("add", b'{\n"sender": \n}'),
+    ("add", b'{\n"sender": 1 \n}'),
+    ("add", b'{\n"sender": "1"\n}'),
+    ("error", b'{"error": "x", "error_code": 3}'),
+    ("error", b'{\n"error": "a\\"b",\n"error_code": 3\n}'),  # an escape to undo
+    ("error", b'{\n"error": "a\\\\b",\n"error_code": 3\n}'),
+    ("error", b'{\n"error": "a\x01b",\n"error_code": 3\n}'),  # JSON refuses it raw
+    ("error", b'{\n"error": "\xff",\n"error_code": 3\n}'),  # no UTF-8
+    ("error", b'{\n"error": "x",\n"error_code": 03\n}'),
+    ("error", b'{\n"error": "x",\n"error_code": 9223372036854775808\n}'),
+    ("error", b'{\n"error": "x",\n"error_code": 1",\n"error_code": 3\n}'),
+    ("error", b'{\n"error": "x",\n"error_code": \n}'),
+]
+
+
+@pytest.mark.parametrize(("reply", "body", "key"), TEMPLATE_READS)
+def test_the_template_readers_read_the_service_layout(reply: str, body: bytes, key: sw.Key) -> None:
+    bounds = _bounds_module()
+    reader = bounds.template_added if reply == "add" else bounds.template_error
+    read = reader(body)
+    assert read is not None
+    assert read == sw.decode(body, key)
+    assert type(read) is type(sw.decode(body, key))
+
+
+@pytest.mark.parametrize(("reply", "body"), TEMPLATE_DECLINES)
+def test_the_template_readers_decline_anything_else(reply: str, body: bytes) -> None:
+    bounds = _bounds_module()
+    reader = bounds.template_added if reply == "add" else bounds.template_error
+    assert reader(body) is None
+
+
 def test_bounds_run_and_judge_each_figure(tmp_path: Path) -> None:
     path = tmp_path / "bounds.json"
     done = subprocess.run(
@@ -214,6 +270,8 @@ def test_bounds_run_and_judge_each_figure(tmp_path: Path) -> None:
         assert r["steps_us"], figure
         assert all(us > 0 for us in r["steps_us"].values()), figure
         assert set(r["why"]) == set(r["steps_us"]), figure
+        for name, times in r["ways_us"].items():
+            assert r["steps_us"][name] == min(times), figure
         total = sum(r["steps_us"].values())
         expected = total / r["floor_us"] if r["unit"] == "×" else total - r["floor_us"]
         assert r["bound"] == pytest.approx(expected), figure
