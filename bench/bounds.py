@@ -51,6 +51,9 @@ from smsc_wire._models import (
 from smsc_wire._values import OPERATOR_FIELDS_JSON
 
 MAX_UINT: Final = 2**63 - 1
+
+# The small readers below are what the bound times: each makes its model inline, as decode's
+# readers do, because a shared helper would add a call to every timed read and lift the bound.
 _ERROR_CODES: Final = {code.value: code for code in sw.ErrorCode}
 
 
